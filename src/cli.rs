@@ -1,0 +1,99 @@
+//! The command line: subcommands and their flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+/// Turn archived Truecaller for Business webhook deliveries into DuckDB
+/// tables, reports and Parquet.
+#[derive(Debug, Parser)]
+#[command(name = "hookstat", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The database to use.
+#[derive(Debug, Args, Clone)]
+pub struct DbArg {
+    /// DuckDB database file.
+    #[arg(long, env = "HOOKSTAT_DB", default_value = "hookstat.duckdb", value_name = "FILE")]
+    pub db: PathBuf,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load archive files and folders into the database (incremental).
+    Ingest(IngestArgs),
+    /// Run read-only SQL against the database.
+    Query(QueryArgs),
+    /// Write a realistic synthetic archive for demos, tests and benchmarks.
+    Sample(SampleArgs),
+}
+
+/// `hookstat ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Print the run summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with status 1 when any record was quarantined.
+    #[arg(long)]
+    pub strict: bool,
+    /// Parser threads (default: number of CPUs).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Archive files or folders (walked recursively, hidden entries skipped).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `hookstat query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The SQL to run (read-only).
+    #[arg(value_name = "SQL")]
+    pub sql: String,
+}
+
+/// Archive layouts `hookstat sample` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleLayoutArg {
+    /// Every layout: pretty files, NDJSON (plain, CRLF, gzip), Firehose, arrays.
+    Mixed,
+    /// Daily NDJSON files only.
+    Ndjson,
+    /// One pretty-printed JSON file per event.
+    Files,
+}
+
+/// `hookstat sample`.
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Folder to write the archive into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of distinct events.
+    #[arg(long, default_value_t = 5000)]
+    pub events: usize,
+    /// Random seed; the same seed writes the same archive.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Which archive layout to write.
+    #[arg(long, value_enum, default_value_t = SampleLayoutArg::Mixed)]
+    pub layout: SampleLayoutArg,
+    /// No bad records, no retries, no type drift.
+    #[arg(long)]
+    pub clean: bool,
+}

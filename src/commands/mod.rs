@@ -1,0 +1,9 @@
+//! One file per subcommand; each only orchestrates the stages.
+
+pub mod ingest;
+pub mod query;
+pub mod sample;
+
+/// Process exit status: 0 ok, 1 finished but `--strict` limits exceeded,
+/// 2 could not run.
+pub type ExitCode = i32;

@@ -1,0 +1,163 @@
+//! A byte buffer over a decompressed stream that tracks offsets and line
+//! numbers, and lets the framer push bytes back when it resynchronises after
+//! a broken record.
+
+use std::io::{self, Read};
+
+const BUFFER_BYTES: usize = 256 * 1024;
+
+/// Buffered reader with position tracking and push-back.
+pub struct Input<R> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    pushback: Vec<u8>,
+    pushback_pos: usize,
+    offset: u64,
+    line: u64,
+    error: Option<io::Error>,
+    eof: bool,
+}
+
+impl<R: Read> Input<R> {
+    /// Wraps `reader`; `offset` and `line` say where in the file it starts.
+    pub fn new(reader: R, offset: u64, line: u64) -> Self {
+        Input {
+            reader,
+            buf: vec![0; BUFFER_BYTES],
+            pos: 0,
+            len: 0,
+            pushback: Vec::new(),
+            pushback_pos: 0,
+            offset,
+            line,
+            error: None,
+            eof: false,
+        }
+    }
+
+    /// Offset of the next byte in the decoded stream.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// 1-based line number of the next byte.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Gives back the underlying reader.
+    pub fn into_reader(self) -> R {
+        self.reader
+    }
+
+    /// Takes the read error that ended the stream, if any.
+    pub fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    fn refill(&mut self) {
+        if self.eof {
+            return;
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
+        }
+        loop {
+            if self.len == self.buf.len() {
+                return;
+            }
+            match self.reader.read(&mut self.buf[self.len..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return;
+                }
+                Ok(n) => {
+                    self.len += n;
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(e);
+                    self.eof = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The bytes available now without blocking on more than one read;
+    /// empty only at the end of the stream.
+    pub fn available(&mut self) -> &[u8] {
+        if self.pushback_pos < self.pushback.len() {
+            return &self.pushback[self.pushback_pos..];
+        }
+        if self.pos == self.len {
+            self.refill();
+        }
+        &self.buf[self.pos..self.len]
+    }
+
+    /// Buffers at least `want` bytes (less only at the end of the stream) and
+    /// returns them, without consuming. Ignores push-back (only used at start).
+    pub fn peek_ahead(&mut self, want: usize) -> &[u8] {
+        let want = want.min(self.buf.len());
+        while self.len - self.pos < want && !self.eof {
+            let before = self.len - self.pos;
+            self.refill();
+            if self.len - self.pos == before && self.pos == 0 {
+                break;
+            }
+        }
+        &self.buf[self.pos..self.len]
+    }
+
+    /// Marks `n` bytes of [`Input::available`] as read.
+    pub fn consume(&mut self, n: usize) {
+        let bytes = if self.pushback_pos < self.pushback.len() {
+            let s = &self.pushback[self.pushback_pos..self.pushback_pos + n];
+            self.pushback_pos += n;
+            s
+        } else {
+            let s = &self.buf[self.pos..self.pos + n];
+            self.pos += n;
+            s
+        };
+        self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.offset += n as u64;
+    }
+
+    /// Returns `bytes` (the most recently consumed ones) to the stream.
+    pub fn push_back(&mut self, bytes: &[u8]) {
+        let mut rest = bytes.to_vec();
+        rest.extend_from_slice(&self.pushback[self.pushback_pos..]);
+        self.pushback = rest;
+        self.pushback_pos = 0;
+        self.offset -= bytes.len() as u64;
+        self.line -= memchr::memchr_iter(b'\n', bytes).count() as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracks_offsets_lines_and_pushback() {
+        let mut input = Input::new(&b"ab\ncd\nef"[..], 0, 1);
+        assert_eq!(input.available(), b"ab\ncd\nef");
+        input.consume(4);
+        assert_eq!((input.offset(), input.line()), (4, 2));
+        input.push_back(b"\nc");
+        assert_eq!((input.offset(), input.line()), (2, 1));
+        assert_eq!(input.available(), b"\nc");
+        input.consume(2);
+        assert_eq!(input.available(), b"d\nef");
+        input.consume(4);
+        assert_eq!(input.available(), b"");
+        assert_eq!((input.offset(), input.line()), (8, 3));
+    }
+}

@@ -1,0 +1,18 @@
+//! hookstat: archived Truecaller for Business webhook deliveries into
+//! DuckDB, following the data flow
+//! discover -> decode -> validate -> flatten -> load.
+//! See ARCHITECTURE.md for the codemap and invariants.
+
+pub mod cli;
+pub mod commands;
+pub mod decode;
+pub mod discover;
+pub mod flatten;
+pub mod load;
+pub mod output;
+pub mod pipeline;
+pub mod records;
+pub mod reject;
+pub mod sample;
+pub mod summary;
+pub mod validate;

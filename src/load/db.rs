@@ -1,0 +1,83 @@
+//! Opening the hookstat database and keeping its schema current.
+
+use std::path::{Path, PathBuf};
+
+use duckdb::{AccessMode, Config, Connection};
+use thiserror::Error;
+
+/// Schema DDL, applied on every read-write open (idempotent).
+pub const SCHEMA_SQL: &str = include_str!("../../sql/schema.sql");
+
+/// Why the database could not be used.
+#[derive(Debug, Error)]
+pub enum DbError {
+    /// Another process holds the database file.
+    #[error("database {path} is in use by another process ({detail}); wait for it to finish or use another --db")]
+    Locked {
+        /// The database file.
+        path: PathBuf,
+        /// What DuckDB said about the holder.
+        detail: String,
+    },
+    /// A read-only open of a database that does not exist.
+    #[error("database {0} does not exist; run `hookstat ingest` first or pass --db")]
+    Missing(PathBuf),
+    /// Anything else DuckDB reported.
+    #[error("database {path}: {source}")]
+    Duckdb {
+        /// The database file.
+        path: PathBuf,
+        /// The DuckDB error.
+        source: duckdb::Error,
+    },
+}
+
+impl DbError {
+    /// Wraps a DuckDB error for `path`, recognising lock conflicts.
+    pub fn from_duckdb(path: &Path, source: duckdb::Error) -> DbError {
+        let text = source.to_string();
+        if text.contains("Could not set lock") || text.contains("Conflicting lock") {
+            let detail = text
+                .split("Conflicting lock is held in ")
+                .nth(1)
+                .and_then(|s| s.split(". See also").next())
+                .map(|s| format!("held by {}", s.trim_end_matches('.')))
+                .unwrap_or_else(|| "file is locked".to_string());
+            return DbError::Locked {
+                path: path.to_path_buf(),
+                detail,
+            };
+        }
+        DbError::Duckdb {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Opens (creating if needed) the database for writing and applies the schema.
+pub fn open_for_write(path: &Path) -> Result<Connection, DbError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(DbError::Duckdb {
+                path: path.to_path_buf(),
+                source: duckdb::Error::InvalidPath(parent.to_path_buf()),
+            });
+        }
+    }
+    let conn = Connection::open(path).map_err(|e| DbError::from_duckdb(path, e))?;
+    conn.execute_batch(SCHEMA_SQL)
+        .map_err(|e| DbError::from_duckdb(path, e))?;
+    Ok(conn)
+}
+
+/// Opens an existing database read-only (for `query`, `report`, `export`).
+pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
+    if !path.exists() {
+        return Err(DbError::Missing(path.to_path_buf()));
+    }
+    let config = Config::default()
+        .access_mode(AccessMode::ReadOnly)
+        .map_err(|e| DbError::from_duckdb(path, e))?;
+    Connection::open_with_flags(path, config).map_err(|e| DbError::from_duckdb(path, e))
+}

@@ -1,0 +1,273 @@
+//! The loader: the single consumer of parsed items, in file order.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use duckdb::{params, Connection};
+use serde::Serialize;
+
+use super::state::{id_hash, PreviousFile};
+use super::tables::Batches;
+use super::{FINISH_RUN_SQL, STAGE_SQL};
+use crate::discover::SourceFile;
+use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
+use crate::reject::escape_raw;
+
+/// Rows buffered per table before they are appended.
+const FLUSH_ROWS: usize = 16 * 1024;
+
+/// What one run did, counted by the loader.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RunCounts {
+    /// Files read (fully or from a resume point).
+    pub files_read: u64,
+    /// Files that only grew and were read from where the last run stopped.
+    pub files_resumed: u64,
+    /// Files not opened because they did not change.
+    pub files_skipped: u64,
+    /// Records framed: inserted + duplicates + rejected.
+    pub records: u64,
+    /// New events.
+    pub inserted: u64,
+    /// Later deliveries of events already loaded.
+    pub duplicates: u64,
+    /// Duplicates whose content differs from the first delivery.
+    pub conflicts: u64,
+    /// Quarantined records.
+    pub rejected: u64,
+    /// Quarantined records by reason code.
+    pub rejected_by_reason: BTreeMap<String, u64>,
+    /// Values that could not be coerced.
+    pub field_issues: u64,
+    /// Field issues by problem code.
+    pub field_issues_by_problem: BTreeMap<String, u64>,
+    /// New events by event type.
+    pub inserted_by_type: BTreeMap<String, u64>,
+}
+
+/// Appends one run's rows; see the module docs of `load`.
+pub struct Loader<'a> {
+    conn: &'a Connection,
+    run_id: i64,
+    files: &'a [SourceFile],
+    paths: Vec<String>,
+    previous: &'a HashMap<String, PreviousFile>,
+    known: HashSet<u128>,
+    batches: Batches,
+    counts: RunCounts,
+    file_records: u64,
+    file_rejects: u64,
+}
+
+impl<'a> Loader<'a> {
+    /// Prepares staging for run `run_id` (the caller has begun a transaction).
+    pub fn new(
+        conn: &'a Connection,
+        run_id: i64,
+        files: &'a [SourceFile],
+        previous: &'a HashMap<String, PreviousFile>,
+        known: HashSet<u128>,
+    ) -> duckdb::Result<Self> {
+        conn.execute_batch(STAGE_SQL)?;
+        Ok(Loader {
+            conn,
+            run_id,
+            files,
+            paths: files.iter().map(SourceFile::display_path).collect(),
+            previous,
+            known,
+            batches: Batches::default(),
+            counts: RunCounts::default(),
+            file_records: 0,
+            file_rejects: 0,
+        })
+    }
+
+    /// Loads one chunk; chunks must arrive in sequence order.
+    pub fn load(&mut self, chunk: ParsedChunk) -> duckdb::Result<()> {
+        let data = &chunk.data;
+        for item in chunk.items {
+            match item {
+                Item::Event {
+                    file,
+                    location,
+                    range,
+                    event,
+                } => {
+                    let text = String::from_utf8_lossy(&data[range]);
+                    self.event(file, &location.to_string(), &text, *event);
+                }
+                Item::Reject {
+                    file,
+                    location,
+                    reason,
+                    message,
+                    range,
+                } => {
+                    self.counts.records += 1;
+                    self.counts.rejected += 1;
+                    self.file_records += 1;
+                    self.file_rejects += 1;
+                    *self
+                        .counts
+                        .rejected_by_reason
+                        .entry(reason.code().to_string())
+                        .or_default() += 1;
+                    self.batches
+                        .rejects
+                        .row()
+                        .bigint(Some(self.run_id))
+                        .text(Some(&self.paths[file]))
+                        .text(Some(&location.to_string()))
+                        .text(Some(reason.code()))
+                        .text(Some(&message))
+                        .text(Some(&escape_raw(&data[range])))
+                        .end();
+                }
+                Item::FileDone(done) => self.file_done(done),
+            }
+        }
+        self.flush(false)
+    }
+
+    fn event(&mut self, file: usize, location: &str, text: &str, event: ParsedEvent) {
+        self.counts.records += 1;
+        self.file_records += 1;
+        let env = &event.envelope;
+        let b = &mut self.batches;
+        if !self.known.insert(id_hash(&env.event_id)) {
+            self.counts.duplicates += 1;
+            b.duplicates
+                .row()
+                .bigint(Some(self.run_id))
+                .text(Some(&env.event_id))
+                .text(Some(&self.paths[file]))
+                .text(Some(location))
+                .text(Some(text))
+                .end();
+            return;
+        }
+        self.counts.inserted += 1;
+        *self
+            .counts
+            .inserted_by_type
+            .entry(env.event_type.clone())
+            .or_default() += 1;
+        b.events
+            .row()
+            .text(Some(&env.event_id))
+            .text(Some(&env.event_type))
+            .text(env.client_account_id.as_deref())
+            .timestamp(env.created_at)
+            .text(Some(&self.paths[file]))
+            .text(Some(location))
+            .bigint(Some(self.run_id))
+            .text(Some(text))
+            .end();
+        if let Some(c) = &event.cmb {
+            b.cmb
+                .row()
+                .text(Some(&env.event_id))
+                .text(env.client_account_id.as_deref())
+                .timestamp(env.created_at)
+                .text(c.business_number.as_deref())
+                .text(c.feature_set.as_deref())
+                .text(c.client_number.as_deref())
+                .boolean(c.client_number_available)
+                .text(c.alternate_number.as_deref())
+                .timestamp(c.requested_at)
+                .date(c.requested_date)
+                .text(c.requested_slot.as_deref())
+                .timestamp(c.preferred_from)
+                .timestamp(c.preferred_to)
+                .boolean(c.is_interested)
+                .text(c.cmb_config_name.as_deref())
+                .end();
+        }
+        for issue in &event.issues {
+            self.counts.field_issues += 1;
+            *self
+                .counts
+                .field_issues_by_problem
+                .entry(issue.problem.code().to_string())
+                .or_default() += 1;
+            b.issues
+                .row()
+                .bigint(Some(self.run_id))
+                .text(Some(&env.event_id))
+                .text(Some(&env.event_type))
+                .text(Some(&issue.field))
+                .text(Some(&issue.raw_value))
+                .text(Some(issue.problem.code()))
+                .end();
+        }
+    }
+
+    fn file_done(&mut self, done: FileDone) {
+        let (records, rejects) = (self.file_records, self.file_rejects);
+        self.file_records = 0;
+        self.file_rejects = 0;
+        let FileOutcome::Read {
+            summary,
+            resumed_from,
+        } = done.outcome
+        else {
+            self.counts.files_skipped += 1;
+            return;
+        };
+        self.counts.files_read += 1;
+        if resumed_from.is_some() {
+            self.counts.files_resumed += 1;
+        }
+        let path = &self.paths[done.file];
+        let source = &self.files[done.file];
+        let first_run = self
+            .previous
+            .get(path)
+            .map_or(self.run_id, |p| p.first_run);
+        let resume = summary.resume.as_ref();
+        self.batches
+            .files
+            .row()
+            .text(Some(path))
+            .bigint(Some(summary.size as i64))
+            .timestamp(source.modified_micros())
+            .text(summary.fingerprint.as_deref())
+            .text(summary.layout.map(|l| l.name()))
+            .boolean(Some(summary.compressed))
+            .bigint(Some(records as i64))
+            .bigint(Some(rejects as i64))
+            .bigint(resume.map(|r| r.offset as i64))
+            .bigint(resume.map(|r| r.line as i64))
+            .text(resume.map(|r| r.fingerprint.as_str()))
+            .bigint(Some(first_run))
+            .bigint(Some(self.run_id))
+            .end();
+    }
+
+    fn flush(&mut self, all: bool) -> duckdb::Result<()> {
+        for batch in self.batches.all_mut() {
+            if batch.is_empty() || (!all && batch.len() < FLUSH_ROWS) {
+                continue;
+            }
+            let table = batch.table();
+            let rows = batch
+                .take()
+                .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
+            self.conn.appender(table)?.append_record_batch(rows)?;
+        }
+        Ok(())
+    }
+
+    /// Appends what is left, settles duplicates and file state, and returns
+    /// the counts. The caller records the run and commits.
+    pub fn finish(mut self) -> duckdb::Result<RunCounts> {
+        self.flush(true)?;
+        self.conn.execute_batch(FINISH_RUN_SQL)?;
+        self.counts.conflicts = self.conn.query_row(
+            "SELECT count(*) FROM duplicate_deliveries WHERE run_id = ? AND NOT same_content",
+            params![self.run_id],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
+        Ok(self.counts)
+    }
+}

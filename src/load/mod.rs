@@ -1,0 +1,19 @@
+//! Stage 5: load parsed items into DuckDB, inside one transaction per run.
+//!
+//! The [`Loader`] deduplicates on `event_id` against everything ever
+//! loaded (first delivery wins), buffers rows as Arrow batches and appends
+//! them; [`Loader::finish`] settles duplicates and file state, records the
+//! run and commits. Nothing is visible to readers before that commit.
+
+mod batch;
+pub mod db;
+mod loader;
+pub mod state;
+mod tables;
+
+pub use loader::{Loader, RunCounts};
+
+/// Per-run staging DDL.
+pub const STAGE_SQL: &str = include_str!("../../sql/stage.sql");
+/// Settles a run: duplicate comparison and file state.
+pub const FINISH_RUN_SQL: &str = include_str!("../../sql/finish_run.sql");

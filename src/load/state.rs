@@ -1,0 +1,88 @@
+//! What earlier runs left behind: known event ids, per-file read state and
+//! the next run id.
+
+use std::collections::{HashMap, HashSet};
+
+use duckdb::Connection;
+
+use crate::decode::{Layout, ResumePoint};
+
+/// The read state of a file from earlier runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousFile {
+    /// Size when last read.
+    pub size: u64,
+    /// Modification time when last read (µs since 1970).
+    pub modified: Option<i64>,
+    /// Layout detected then.
+    pub layout: Option<Layout>,
+    /// Where reading may continue if the file only grew.
+    pub resume: Option<ResumePoint>,
+    /// Run that first read it.
+    pub first_run: i64,
+}
+
+impl PreviousFile {
+    /// Resume point and layout, when the file can be continued.
+    pub fn resume_from(&self) -> Option<(&ResumePoint, Layout)> {
+        Some((self.resume.as_ref()?, self.layout?))
+    }
+}
+
+/// Hash of an event id as kept in memory for deduplication.
+pub fn id_hash(event_id: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(event_id.as_bytes())
+}
+
+/// Every event id already loaded, hashed.
+pub fn known_event_ids(conn: &Connection) -> duckdb::Result<HashSet<u128>> {
+    let mut stmt = conn.prepare("SELECT event_id FROM events")?;
+    let mut rows = stmt.query([])?;
+    let mut known = HashSet::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        known.insert(id_hash(&id));
+    }
+    Ok(known)
+}
+
+/// Per-file state keyed by path.
+pub fn previous_files(conn: &Connection) -> duckdb::Result<HashMap<String, PreviousFile>> {
+    let mut stmt = conn.prepare(
+        "SELECT path, size, epoch_us(modified), layout, resume_offset, resume_line,
+                resume_fingerprint, first_run
+         FROM source_files",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let offset: Option<i64> = r.get(4)?;
+        let line: Option<i64> = r.get(5)?;
+        let fingerprint: Option<String> = r.get(6)?;
+        let resume = match (offset, line, fingerprint) {
+            (Some(o), Some(l), Some(f)) if o >= 0 && l >= 1 => Some(ResumePoint {
+                offset: o as u64,
+                line: l as u64,
+                fingerprint: f,
+            }),
+            _ => None,
+        };
+        let layout: Option<String> = r.get(3)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            PreviousFile {
+                size: r.get::<_, i64>(1)?.max(0) as u64,
+                modified: r.get(2)?,
+                layout: layout.as_deref().and_then(Layout::from_name),
+                resume,
+                first_run: r.get(7)?,
+            },
+        ))
+    })?;
+    rows.collect()
+}
+
+/// The id the next run gets.
+pub fn next_run_id(conn: &Connection) -> duckdb::Result<i64> {
+    conn.query_row("SELECT coalesce(max(run_id), 0) + 1 FROM runs", [], |r| {
+        r.get(0)
+    })
+}

@@ -1,0 +1,149 @@
+//! The Arrow shapes of the tables hookstat appends to, in table order
+//! (`sql/schema.sql` and `sql/stage.sql` are the source of truth; the tests
+//! compare them).
+
+use super::batch::{Batch, Kind};
+use Kind::*;
+
+/// Columns of `events`.
+pub const EVENTS: &[(&str, Kind)] = &[
+    ("event_id", Text),
+    ("event_type", Text),
+    ("client_account_id", Text),
+    ("created_at", Timestamp),
+    ("source_file", Text),
+    ("source_location", Text),
+    ("run_id", BigInt),
+    ("payload", Text),
+];
+
+/// Columns of `cmb_requests`.
+pub const CMB_REQUESTS: &[(&str, Kind)] = &[
+    ("event_id", Text),
+    ("client_account_id", Text),
+    ("created_at", Timestamp),
+    ("business_number", Text),
+    ("feature_set", Text),
+    ("client_number", Text),
+    ("client_number_available", Bool),
+    ("alternate_number", Text),
+    ("requested_at", Timestamp),
+    ("requested_date", Date),
+    ("requested_slot", Text),
+    ("preferred_from", Timestamp),
+    ("preferred_to", Timestamp),
+    ("is_interested", Bool),
+    ("cmb_config_name", Text),
+];
+
+/// Columns of `field_issues`.
+pub const FIELD_ISSUES: &[(&str, Kind)] = &[
+    ("run_id", BigInt),
+    ("event_id", Text),
+    ("event_type", Text),
+    ("field", Text),
+    ("raw_value", Text),
+    ("problem", Text),
+];
+
+/// Columns of `rejects`.
+pub const REJECTS: &[(&str, Kind)] = &[
+    ("run_id", BigInt),
+    ("source_file", Text),
+    ("source_location", Text),
+    ("reason", Text),
+    ("message", Text),
+    ("raw", Text),
+];
+
+/// Columns of the temp table `stage_duplicates`.
+pub const STAGE_DUPLICATES: &[(&str, Kind)] = &[
+    ("run_id", BigInt),
+    ("event_id", Text),
+    ("source_file", Text),
+    ("source_location", Text),
+    ("payload", Text),
+];
+
+/// Columns of `source_files` (and its staging copy).
+pub const SOURCE_FILES: &[(&str, Kind)] = &[
+    ("path", Text),
+    ("size", BigInt),
+    ("modified", Timestamp),
+    ("fingerprint", Text),
+    ("layout", Text),
+    ("compressed", Bool),
+    ("records", BigInt),
+    ("rejects", BigInt),
+    ("resume_offset", BigInt),
+    ("resume_line", BigInt),
+    ("resume_fingerprint", Text),
+    ("first_run", BigInt),
+    ("last_run", BigInt),
+];
+
+/// All batches the loader fills, keyed by target table.
+pub struct Batches {
+    /// -> `events`
+    pub events: Batch,
+    /// -> `cmb_requests`
+    pub cmb: Batch,
+    /// -> `field_issues`
+    pub issues: Batch,
+    /// -> `rejects`
+    pub rejects: Batch,
+    /// -> temp `stage_duplicates`
+    pub duplicates: Batch,
+    /// -> temp `stage_source_files`
+    pub files: Batch,
+}
+
+impl Default for Batches {
+    fn default() -> Self {
+        Batches {
+            events: Batch::new("events", EVENTS),
+            cmb: Batch::new("cmb_requests", CMB_REQUESTS),
+            issues: Batch::new("field_issues", FIELD_ISSUES),
+            rejects: Batch::new("rejects", REJECTS),
+            duplicates: Batch::new("stage_duplicates", STAGE_DUPLICATES),
+            files: Batch::new("stage_source_files", SOURCE_FILES),
+        }
+    }
+}
+
+impl Batches {
+    /// Every batch, for flushing.
+    pub fn all_mut(&mut self) -> [&mut Batch; 6] {
+        [
+            &mut self.events,
+            &mut self.cmb,
+            &mut self.issues,
+            &mut self.rejects,
+            &mut self.duplicates,
+            &mut self.files,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_match_the_sql_schema() {
+        let conn = duckdb::Connection::open_in_memory().unwrap();
+        conn.execute_batch(super::super::db::SCHEMA_SQL).unwrap();
+        conn.execute_batch(super::super::STAGE_SQL).unwrap();
+        for batch in Batches::default().all_mut() {
+            let mut stmt = conn
+                .prepare("SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index")
+                .unwrap();
+            let names: Vec<String> = stmt
+                .query_map([batch.table()], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(names, batch.column_names(), "table {}", batch.table());
+        }
+    }
+}

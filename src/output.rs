@@ -1,0 +1,91 @@
+//! Rendering query results for the terminal: an aligned table, CSV, or JSON.
+
+use std::io::Write;
+
+use anyhow::Result;
+use duckdb::arrow::array::{Array, ArrayRef};
+use duckdb::arrow::datatypes::DataType;
+use duckdb::arrow::record_batch::RecordBatch;
+use duckdb::arrow::util::display::{ArrayFormatter, FormatOptions};
+use duckdb::arrow::util::pretty::pretty_format_batches;
+
+/// Output formats of `hookstat query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned text table.
+    Table,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// A JSON array of objects (numbers and booleans typed).
+    Json,
+}
+
+/// Writes `batches` to `out` in `format`.
+pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Table => {
+            writeln!(out, "{}", pretty_format_batches(batches)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            if let Some(first) = batches.first() {
+                w.write_record(first.schema().fields().iter().map(|f| f.name()))?;
+            }
+            for batch in batches {
+                let cells = formatters(batch)?;
+                for row in 0..batch.num_rows() {
+                    w.write_record(cells.iter().map(|(col, f)| {
+                        if col.is_null(row) {
+                            String::new()
+                        } else {
+                            f.value(row).to_string()
+                        }
+                    }))?;
+                }
+            }
+            w.flush()?;
+        }
+        Format::Json => {
+            let mut rows = Vec::new();
+            for batch in batches {
+                let cells = formatters(batch)?;
+                let names: Vec<_> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+                for row in 0..batch.num_rows() {
+                    let mut obj = serde_json::Map::new();
+                    for (name, (col, f)) in names.iter().zip(&cells) {
+                        obj.insert(name.clone(), json_cell(col, f, row));
+                    }
+                    rows.push(serde_json::Value::Object(obj));
+                }
+            }
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+fn formatters(batch: &RecordBatch) -> Result<Vec<(ArrayRef, ArrayFormatter<'_>)>> {
+    let options = FormatOptions::default();
+    batch
+        .columns()
+        .iter()
+        .map(|c| Ok((c.clone(), ArrayFormatter::try_new(c.as_ref(), &options)?)))
+        .collect()
+}
+
+fn json_cell(col: &ArrayRef, f: &ArrayFormatter<'_>, row: usize) -> serde_json::Value {
+    use serde_json::Value;
+    if col.is_null(row) {
+        return Value::Null;
+    }
+    let text = f.value(row).to_string();
+    let typed = match col.data_type() {
+        DataType::Boolean => text.parse::<bool>().ok().map(Value::Bool),
+        t if t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..)) => {
+            serde_json::from_str::<serde_json::Number>(&text).ok().map(Value::Number)
+        }
+        _ => None,
+    };
+    typed.unwrap_or(Value::String(text))
+}

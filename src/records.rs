@@ -1,0 +1,113 @@
+//! What flows between the stages of an ingest run.
+//!
+//! The reader thread frames files into [`RawChunk`]s; parser threads turn
+//! them into [`ParsedChunk`]s; the loader consumes those in sequence order.
+//! Record bytes stay in the chunk's `data` buffer and are addressed by range.
+
+use std::ops::Range;
+
+use crate::decode::{FileSummary, Frame, Location};
+use crate::flatten::cmb::CmbRow;
+use crate::reject::RejectReason;
+use crate::validate::{Envelope, FieldIssue};
+
+/// How a discovered file was handled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileOutcome {
+    /// Same size and modification time as when last read: not opened.
+    Unchanged,
+    /// Read (from the start, or from `resumed_from` when it only grew).
+    Read {
+        /// Fingerprint, layout, resume point.
+        summary: FileSummary,
+        /// Offset where reading started when the file was resumed.
+        resumed_from: Option<u64>,
+    },
+}
+
+/// Marks the end of one file's items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileDone {
+    /// Index into the run's file list.
+    pub file: usize,
+    /// What happened to it.
+    pub outcome: FileOutcome,
+}
+
+/// A framed but unparsed item.
+#[derive(Debug)]
+pub enum RawItem {
+    /// A record or reject from file `file`.
+    Frame {
+        /// Index into the run's file list.
+        file: usize,
+        /// The frame (ranges point into the chunk's data).
+        frame: Frame,
+    },
+    /// End of a file.
+    FileDone(FileDone),
+}
+
+/// A batch of framed items and the bytes they address.
+#[derive(Debug, Default)]
+pub struct RawChunk {
+    /// Position in the run's chunk sequence.
+    pub seq: u64,
+    /// Record bytes.
+    pub data: Vec<u8>,
+    /// Items in file order.
+    pub items: Vec<RawItem>,
+}
+
+/// A record that is an event, parsed and typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedEvent {
+    /// Envelope fields.
+    pub envelope: Envelope,
+    /// The typed Call Me Back row for `cmb` events.
+    pub cmb: Option<CmbRow>,
+    /// Values that could not be coerced.
+    pub issues: Vec<FieldIssue>,
+}
+
+/// A parsed item.
+#[derive(Debug)]
+pub enum Item {
+    /// An event; its original text is `data[range]`.
+    Event {
+        /// Index into the run's file list.
+        file: usize,
+        /// Where it starts.
+        location: Location,
+        /// Its bytes in the chunk (valid UTF-8).
+        range: Range<usize>,
+        /// Parsed content.
+        event: Box<ParsedEvent>,
+    },
+    /// A quarantined record; `data[range]` is its first bytes.
+    Reject {
+        /// Index into the run's file list.
+        file: usize,
+        /// Where it starts.
+        location: Location,
+        /// Stable reason code.
+        reason: RejectReason,
+        /// Human explanation.
+        message: String,
+        /// Its bytes in the chunk.
+        range: Range<usize>,
+    },
+    /// End of a file.
+    FileDone(FileDone),
+}
+
+/// A batch of parsed items and the bytes they address.
+#[derive(Debug, Default)]
+pub struct ParsedChunk {
+    /// Position in the run's chunk sequence.
+    pub seq: u64,
+    /// Record bytes.
+    pub data: Vec<u8>,
+    /// Items in file order.
+    pub items: Vec<Item>,
+}

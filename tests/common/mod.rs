@@ -1,0 +1,124 @@
+//! Helpers for tests that drive the `hookstat` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A `hookstat` command with a clean environment for the database setting.
+pub fn hookstat() -> Command {
+    let mut cmd = Command::cargo_bin("hookstat").expect("binary built");
+    cmd.env_remove("HOOKSTAT_DB");
+    cmd
+}
+
+/// Runs `ingest --json` and returns (exit code, parsed summary or Null, output).
+pub fn ingest(db: &Path, paths: &[&Path], extra: &[&str]) -> (i32, Value, Output) {
+    let out = hookstat()
+        .arg("ingest")
+        .arg("--db")
+        .arg(db)
+        .arg("--json")
+        .args(extra)
+        .args(paths)
+        .output()
+        .expect("run hookstat");
+    let summary = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), summary, out)
+}
+
+/// Runs ingest, asserts success, returns the summary.
+pub fn ingest_ok(db: &Path, paths: &[&Path]) -> Value {
+    let (code, summary, out) = ingest(db, paths, &[]);
+    assert_eq!(
+        code,
+        0,
+        "ingest failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    summary
+}
+
+/// Runs a query and returns rows as JSON objects.
+pub fn query(db: &Path, sql: &str) -> Vec<Value> {
+    let out = hookstat()
+        .args(["query", "--format", "json", "--db"])
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("run hookstat");
+    assert!(
+        out.status.success(),
+        "query failed: {sql}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match serde_json::from_slice(&out.stdout) {
+        Ok(Value::Array(rows)) => rows,
+        other => panic!("query output is not a JSON array: {other:?}"),
+    }
+}
+
+/// A single integer from a query.
+pub fn scalar(db: &Path, sql: &str) -> i64 {
+    let rows = query(db, sql);
+    let row = rows.first().and_then(Value::as_object).expect("one row");
+    row.values().next().and_then(Value::as_i64).expect("an integer")
+}
+
+/// `{reason: count}` style maps from a two-column query.
+pub fn counts(db: &Path, sql: &str) -> std::collections::BTreeMap<String, i64> {
+    query(db, sql)
+        .into_iter()
+        .map(|r| {
+            let vals: Vec<_> = r.as_object().unwrap().values().cloned().collect();
+            (
+                vals[0].as_str().unwrap_or_default().to_string(),
+                vals[1].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Writes `sample` output into `dir` and returns the parsed manifest.
+pub fn sample(dir: &Path, events: usize, seed: u64, extra: &[&str]) -> Value {
+    hookstat()
+        .args(["sample", "--out"])
+        .arg(dir)
+        .args(["--events", &events.to_string(), "--seed", &seed.to_string()])
+        .args(extra)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.join(".hookstat-sample.json")).expect("manifest");
+    serde_json::from_str(&text).expect("manifest json")
+}
+
+/// The repository's committed sample archive.
+pub fn sample_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data")
+}
+
+/// A compact Call Me Back event line.
+pub fn cmb_event(id: &str, config: &str, interested: bool) -> String {
+    serde_json::json!({
+        "event_id": id,
+        "client_account_id": "91c173bb-28d8-4030-9722-8663ff9589f3",
+        "event_type": "cmb",
+        "created_at": "1753945760",
+        "cmb_payload": {
+            "business_number": "910987654321",
+            "feature_set": "Fresh Flower Delivery",
+            "client_number": "911234567890",
+            "requested_at": "1753945760",
+            "requested_date": "2025-08-02",
+            "requested_slot": "Saturday",
+            "preferred_from_time": "1754116200",
+            "preferred_to_time": "1754118000",
+            "is_interested": interested,
+            "alternate_number": "",
+            "cmb_config_name": config
+        }
+    })
+    .to_string()
+}
