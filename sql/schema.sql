@@ -1,5 +1,8 @@
 -- hookstat database schema. Table and column names are a contract: reports,
 -- exports and analysts query them. Every statement is idempotent.
+-- Every TIMESTAMP column holds a UTC instant. (TIMESTAMPTZ is not used: its
+-- arithmetic, truncation and casts need DuckDB's ICU extension, which is not
+-- compiled into hookstat and is never downloaded.)
 
 CREATE TABLE IF NOT EXISTS hookstat_meta (
     key   VARCHAR PRIMARY KEY,
@@ -9,8 +12,8 @@ CREATE TABLE IF NOT EXISTS hookstat_meta (
 -- One row per ingest run.
 CREATE TABLE IF NOT EXISTS runs (
     run_id           BIGINT PRIMARY KEY,
-    started_at       TIMESTAMPTZ NOT NULL,
-    finished_at      TIMESTAMPTZ NOT NULL,
+    started_at       TIMESTAMP NOT NULL,
+    finished_at      TIMESTAMP NOT NULL,
     hookstat_version VARCHAR NOT NULL,
     inputs           VARCHAR NOT NULL,   -- JSON array of the paths given
     files_seen       BIGINT NOT NULL,
@@ -30,7 +33,7 @@ CREATE TABLE IF NOT EXISTS events (
     event_id          VARCHAR PRIMARY KEY,
     event_type        VARCHAR NOT NULL,
     client_account_id VARCHAR,
-    created_at        TIMESTAMPTZ,
+    created_at        TIMESTAMP,
     source_file       VARCHAR NOT NULL,
     source_location   VARCHAR NOT NULL,  -- 'line N' or 'byte N' (decompressed)
     run_id            BIGINT NOT NULL,
@@ -41,17 +44,17 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS cmb_requests (
     event_id                VARCHAR NOT NULL,
     client_account_id       VARCHAR,
-    created_at              TIMESTAMPTZ,
+    created_at              TIMESTAMP,
     business_number         VARCHAR,
     feature_set             VARCHAR,
     client_number           VARCHAR,
     client_number_available BOOLEAN,
     alternate_number        VARCHAR,
-    requested_at            TIMESTAMPTZ,
+    requested_at            TIMESTAMP,
     requested_date          DATE,
     requested_slot          VARCHAR,
-    preferred_from          TIMESTAMPTZ,
-    preferred_to            TIMESTAMPTZ,
+    preferred_from          TIMESTAMP,
+    preferred_to            TIMESTAMP,
     is_interested           BOOLEAN,
     cmb_config_name         VARCHAR
 );
@@ -90,7 +93,7 @@ CREATE TABLE IF NOT EXISTS duplicate_deliveries (
 CREATE TABLE IF NOT EXISTS source_files (
     path               VARCHAR PRIMARY KEY,
     size               BIGINT NOT NULL,
-    modified           TIMESTAMPTZ,
+    modified           TIMESTAMP,
     fingerprint        VARCHAR,          -- xxh3-128 of the file's bytes
     layout             VARCHAR,          -- lines | concatenated | array | empty
     compressed         BOOLEAN NOT NULL,

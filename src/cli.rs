@@ -20,7 +20,12 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct DbArg {
     /// DuckDB database file.
-    #[arg(long, env = "HOOKSTAT_DB", default_value = "hookstat.duckdb", value_name = "FILE")]
+    #[arg(
+        long,
+        env = "HOOKSTAT_DB",
+        default_value = "hookstat.duckdb",
+        value_name = "FILE"
+    )]
     pub db: PathBuf,
 }
 

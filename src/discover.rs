@@ -134,9 +134,17 @@ mod tests {
         let names: Vec<_> = found
             .files
             .iter()
-            .map(|f| f.path.strip_prefix(fs::canonicalize(root).unwrap()).unwrap().to_path_buf())
+            .map(|f| {
+                f.path
+                    .strip_prefix(fs::canonicalize(root).unwrap())
+                    .unwrap()
+                    .to_path_buf()
+            })
             .collect();
-        assert_eq!(names, vec![PathBuf::from("a.ndjson"), PathBuf::from("b/c/2.json")]);
+        assert_eq!(
+            names,
+            vec![PathBuf::from("a.ndjson"), PathBuf::from("b/c/2.json")]
+        );
     }
 
     #[test]

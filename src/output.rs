@@ -49,13 +49,19 @@ pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Re
             let mut rows = Vec::new();
             for batch in batches {
                 let cells = formatters(batch)?;
-                let names: Vec<_> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+                let names: Vec<_> = batch
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().clone())
+                    .collect();
                 for row in 0..batch.num_rows() {
-                    let mut obj = serde_json::Map::new();
-                    for (name, (col, f)) in names.iter().zip(&cells) {
-                        obj.insert(name.clone(), json_cell(col, f, row));
-                    }
-                    rows.push(serde_json::Value::Object(obj));
+                    let cells = names
+                        .iter()
+                        .zip(&cells)
+                        .map(|(name, (col, f))| (name.clone(), json_cell(col, f, row)))
+                        .collect();
+                    rows.push(OrderedRow(cells));
                 }
             }
             serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -63,6 +69,20 @@ pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Re
         }
     }
     Ok(())
+}
+
+/// A result row that serialises as a JSON object in column order.
+struct OrderedRow(Vec<(String, serde_json::Value)>);
+
+impl serde::Serialize for OrderedRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 fn formatters(batch: &RecordBatch) -> Result<Vec<(ArrayRef, ArrayFormatter<'_>)>> {
@@ -83,7 +103,9 @@ fn json_cell(col: &ArrayRef, f: &ArrayFormatter<'_>, row: usize) -> serde_json::
     let typed = match col.data_type() {
         DataType::Boolean => text.parse::<bool>().ok().map(Value::Bool),
         t if t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..)) => {
-            serde_json::from_str::<serde_json::Number>(&text).ok().map(Value::Number)
+            serde_json::from_str::<serde_json::Number>(&text)
+                .ok()
+                .map(Value::Number)
         }
         _ => None,
     };

@@ -108,9 +108,9 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), RejectReason::ALL.len());
-        assert!(codes
-            .iter()
-            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
+        assert!(codes.iter().all(|c| c
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')));
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -56,7 +56,11 @@ impl IngestSummary {
     pub fn to_text(&self) -> String {
         let c = &self.counts;
         let mut s = String::new();
-        let _ = writeln!(s, "hookstat ingest: run {} into {}", self.run_id, self.database);
+        let _ = writeln!(
+            s,
+            "hookstat ingest: run {} into {}",
+            self.run_id, self.database
+        );
         let resumed = if c.files_resumed > 0 {
             format!(" ({} resumed after growing)", thousands(c.files_resumed))
         } else {

@@ -26,12 +26,20 @@ fn every_layout_loads_in_one_pass() {
     std::fs::write(arc.join("2025/08/01/p1.json"), &pretty).unwrap();
     std::fs::write(
         arc.join("lf.ndjson"),
-        format!("{}\n{}\n", cmb_event("l1", "A", true), cmb_event("l2", "B", false)),
+        format!(
+            "{}\n{}\n",
+            cmb_event("l1", "A", true),
+            cmb_event("l2", "B", false)
+        ),
     )
     .unwrap();
     std::fs::write(
         arc.join("crlf.jsonl"),
-        format!("\u{feff}{}\r\n{}\r\n", cmb_event("c1", "A", true), cmb_event("c2", "B", true)),
+        format!(
+            "\u{feff}{}\r\n{}\r\n",
+            cmb_event("c1", "A", true),
+            cmb_event("c2", "B", true)
+        ),
     )
     .unwrap();
     std::fs::write(
@@ -41,12 +49,24 @@ fn every_layout_loads_in_one_pass() {
     .unwrap();
     std::fs::write(
         arc.join("firehose-object"),
-        gzip(format!("{}{}{}", cmb_event("f1", "A", true), cmb_event("f2", "A", true), cmb_event("f3", "B", true)).as_bytes()),
+        gzip(
+            format!(
+                "{}{}{}",
+                cmb_event("f1", "A", true),
+                cmb_event("f2", "A", true),
+                cmb_event("f3", "B", true)
+            )
+            .as_bytes(),
+        ),
     )
     .unwrap();
     std::fs::write(
         arc.join("export.json"),
-        format!("[\n{},\n{}\n]\n", cmb_event("a1", "B", true), cmb_event("a2", "B", false)),
+        format!(
+            "[\n{},\n{}\n]\n",
+            cmb_event("a1", "B", true),
+            cmb_event("a2", "B", false)
+        ),
     )
     .unwrap();
     std::fs::write(arc.join("empty.ndjson"), "").unwrap();
@@ -58,7 +78,10 @@ fn every_layout_loads_in_one_pass() {
     assert_eq!(s["inserted"], 11);
     assert_eq!(s["rejected"], 0);
     assert_eq!(s["records"], 11);
-    let layouts = counts(&db, "SELECT layout, count(*) FROM source_files GROUP BY 1 ORDER BY 1");
+    let layouts = counts(
+        &db,
+        "SELECT layout AS k, count(*) AS n FROM source_files GROUP BY 1",
+    );
     let want: std::collections::BTreeMap<_, _> = [
         ("array", 1),
         ("concatenated", 2),
@@ -78,7 +101,10 @@ fn every_layout_loads_in_one_pass() {
         &db,
         "SELECT source_location FROM events WHERE event_id IN ('l2', 'f2') ORDER BY event_id",
     );
-    assert_eq!(loc[0]["source_location"], json!(format!("byte {}", cmb_event("f1", "A", true).len())));
+    assert_eq!(
+        loc[0]["source_location"],
+        json!(format!("byte {}", cmb_event("f1", "A", true).len()))
+    );
     assert_eq!(loc[1]["source_location"], "line 2");
 }
 
@@ -104,7 +130,10 @@ fn each_bad_record_is_quarantined_alone() {
     assert_eq!(s["inserted"], 2);
     assert_eq!(s["rejected"], 10);
     assert_eq!(s["records"], 12);
-    let by_reason = counts(&db, "SELECT reason, count(*) FROM rejects GROUP BY 1 ORDER BY 1");
+    let by_reason = counts(
+        &db,
+        "SELECT reason AS k, count(*) AS n FROM rejects GROUP BY 1",
+    );
     let want: std::collections::BTreeMap<_, _> = [
         ("invalid_json", 1),
         ("invalid_utf8", 1),
@@ -117,7 +146,10 @@ fn each_bad_record_is_quarantined_alone() {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(by_reason, want);
-    let raw = query(&db, "SELECT raw, source_location FROM rejects WHERE reason = 'invalid_utf8'");
+    let raw = query(
+        &db,
+        "SELECT raw, source_location FROM rejects WHERE reason = 'invalid_utf8'",
+    );
     assert!(raw[0]["raw"].as_str().unwrap().contains("\\xff\\xfe"));
     assert_eq!(raw[0]["source_location"], "line 4");
     // the summary says the same thing

@@ -18,24 +18,43 @@ fn retries_across_nights_are_duplicates_and_changed_content_is_recorded() {
     std::fs::create_dir_all(&night2).unwrap();
     std::fs::write(
         night1.join("a.ndjson"),
-        format!("{}\n{}\n{}\n", cmb_event("e1", "A", true), cmb_event("e2", "A", false), cmb_event("e1", "A", true)),
+        format!(
+            "{}\n{}\n{}\n",
+            cmb_event("e1", "A", true),
+            cmb_event("e2", "A", false),
+            cmb_event("e1", "A", true)
+        ),
     )
     .unwrap();
     // night 2: a byte-identical retry of e2, a changed e1, a new e3
     std::fs::write(
         night2.join("b.ndjson"),
-        format!("{}\n{}\n{}\n", cmb_event("e2", "A", false), cmb_event("e1", "CHANGED", true), cmb_event("e3", "B", true)),
+        format!(
+            "{}\n{}\n{}\n",
+            cmb_event("e2", "A", false),
+            cmb_event("e1", "CHANGED", true),
+            cmb_event("e3", "B", true)
+        ),
     )
     .unwrap();
     let db = dir.path().join("h.duckdb");
     let s1 = ingest_ok(&db, &[&night1]);
-    assert_eq!((s1["inserted"].as_i64(), s1["duplicates"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(
+        (s1["inserted"].as_i64(), s1["duplicates"].as_i64()),
+        (Some(2), Some(1))
+    );
     assert_eq!(s1["conflicts"], 0);
     let s2 = ingest_ok(&db, &[&night2]);
-    assert_eq!((s2["inserted"].as_i64(), s2["duplicates"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(
+        (s2["inserted"].as_i64(), s2["duplicates"].as_i64()),
+        (Some(1), Some(2))
+    );
     assert_eq!(s2["conflicts"], 1);
     // first delivery wins
-    let e1 = query(&db, "SELECT payload->>'$.cmb_payload.cmb_config_name' AS c FROM events WHERE event_id = 'e1'");
+    let e1 = query(
+        &db,
+        "SELECT payload->>'$.cmb_payload.cmb_config_name' AS c FROM events WHERE event_id = 'e1'",
+    );
     assert_eq!(e1[0]["c"], "A");
     assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 3);
     assert_eq!(scalar(&db, "SELECT count(*) FROM cmb_requests"), 3);
@@ -52,7 +71,10 @@ fn retries_across_nights_are_duplicates_and_changed_content_is_recorded() {
     assert_eq!(dups[1]["c"], "CHANGED");
     assert_eq!(dups[2]["same_content"], true);
     // runs table agrees with the summaries
-    let runs = query(&db, "SELECT run_id, records, inserted, duplicates, conflicts FROM runs ORDER BY run_id");
+    let runs = query(
+        &db,
+        "SELECT run_id, records, inserted, duplicates, conflicts FROM runs ORDER BY run_id",
+    );
     assert_eq!(runs[1]["records"], 3);
     assert_eq!(runs[1]["conflicts"], 1);
 }
@@ -63,7 +85,15 @@ fn rerun_is_a_no_op_and_grown_files_are_read_from_where_they_stopped() {
     let arc = dir.path().join("arc");
     std::fs::create_dir_all(&arc).unwrap();
     let day = arc.join("day.ndjson");
-    std::fs::write(&day, format!("{}\n{}\n{{\"event_id\":\"half", cmb_event("e1", "A", true), cmb_event("e2", "A", true))).unwrap();
+    std::fs::write(
+        &day,
+        format!(
+            "{}\n{}\n{{\"event_id\":\"half",
+            cmb_event("e1", "A", true),
+            cmb_event("e2", "A", true)
+        ),
+    )
+    .unwrap();
     std::fs::write(arc.join("other.json"), cmb_event("o1", "B", true)).unwrap();
     let db = dir.path().join("h.duckdb");
     let s1 = ingest_ok(&db, &[&arc]);
@@ -78,7 +108,12 @@ fn rerun_is_a_no_op_and_grown_files_are_read_from_where_they_stopped() {
 
     // the writer finishes the half line and appends one more event
     let mut f = OpenOptions::new().append(true).open(&day).unwrap();
-    write!(f, "\",\"event_type\":\"uf\"}}\n{}\n", cmb_event("e3", "A", false)).unwrap();
+    write!(
+        f,
+        "\",\"event_type\":\"uf\"}}\n{}\n",
+        cmb_event("e3", "A", false)
+    )
+    .unwrap();
     drop(f);
     let s3 = ingest_ok(&db, &[&arc]);
     assert_eq!(s3["files_read"], 1);
@@ -86,7 +121,10 @@ fn rerun_is_a_no_op_and_grown_files_are_read_from_where_they_stopped() {
     assert_eq!(s3["records"], 2, "{s3}");
     assert_eq!(s3["inserted"], 2);
     assert_eq!(s3["duplicates"], 0);
-    let loc = query(&db, "SELECT source_location FROM events WHERE event_id = 'e3'");
+    let loc = query(
+        &db,
+        "SELECT source_location FROM events WHERE event_id = 'e3'",
+    );
     assert_eq!(loc[0]["source_location"], "line 4");
     assert_eq!(scalar(&db, "SELECT count(*) FROM runs"), 3);
     let file = query(&db, "SELECT records, rejects, first_run, last_run FROM source_files WHERE path LIKE '%day.ndjson'");
@@ -133,7 +171,11 @@ fn killing_a_run_at_any_moment_then_rerunning_gives_the_clean_result() {
         let _ = child.kill();
         let _ = child.wait();
         ingest_ok(&db, &[&arc]);
-        assert_eq!(table_fingerprint(&db), want, "killed at {fraction} of a run");
+        assert_eq!(
+            table_fingerprint(&db),
+            want,
+            "killed at {fraction} of a run"
+        );
     }
 }
 
@@ -163,7 +205,10 @@ fn a_second_concurrent_ingest_gets_a_clear_error() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("in use by another process"), "{err}");
     }
-    assert!(still_running, "first ingest finished before the second started; enlarge the archive");
+    assert!(
+        still_running,
+        "first ingest finished before the second started; enlarge the archive"
+    );
 }
 
 #[test]
@@ -193,7 +238,11 @@ fn usage_mistakes_exit_2_with_a_message() {
 fn query_is_read_only_and_formats_output() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.ndjson");
-    std::fs::write(&file, format!("{}\n", cmb_event("e1", "A, \"quoted\"", true))).unwrap();
+    std::fs::write(
+        &file,
+        format!("{}\n", cmb_event("e1", "A, \"quoted\"", true)),
+    )
+    .unwrap();
     let db = dir.path().join("h.duckdb");
     ingest_ok(&db, &[&file]);
     let out = hookstat()
@@ -213,7 +262,10 @@ fn query_is_read_only_and_formats_output() {
         .output()
         .unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
-    assert!(table.contains("| n |") && table.contains("| 1 |"), "{table}");
+    assert!(
+        table.contains("| n |") && table.contains("| 1 |"),
+        "{table}"
+    );
     let out = hookstat()
         .args(["query", "--db"])
         .arg(&db)
@@ -225,7 +277,12 @@ fn query_is_read_only_and_formats_output() {
     // HOOKSTAT_DB selects the database too
     let out = hookstat()
         .env("HOOKSTAT_DB", &db)
-        .args(["query", "--format", "json", "SELECT count(*) AS n FROM events"])
+        .args([
+            "query",
+            "--format",
+            "json",
+            "SELECT count(*) AS n FROM events",
+        ])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"n\": 1"));

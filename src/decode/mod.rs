@@ -193,8 +193,8 @@ impl FileDecoder {
             Ok((f, size)) => (Some(f), size),
             Err(_) => (None, 0),
         };
-        let resumable = !self.compressed
-            && matches!(layout, Some(Layout::Lines) | Some(Layout::Concatenated));
+        let resumable =
+            !self.compressed && matches!(layout, Some(Layout::Lines) | Some(Layout::Concatenated));
         let resume = if !resumable {
             None
         } else if offset == size {

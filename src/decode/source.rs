@@ -12,7 +12,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// second pass.
 pub struct HashingReader {
     file: File,
-    hasher: Xxh3,
+    hasher: Box<Xxh3>,
     bytes: u64,
 }
 
@@ -20,7 +20,7 @@ impl HashingReader {
     fn new(file: File) -> Self {
         HashingReader {
             file,
-            hasher: Xxh3::new(),
+            hasher: Box::new(Xxh3::new()),
             bytes: 0,
         }
     }

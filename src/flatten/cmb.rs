@@ -103,7 +103,10 @@ mod tests {
         assert_eq!(r.requested_at, Some(1_753_945_760_000_000));
         assert_eq!(r.requested_date, Some(20302));
         assert_eq!(r.requested_slot.as_deref(), Some("Saturday"));
-        assert_eq!(r.preferred_to.unwrap() - r.preferred_from.unwrap(), 1_800_000_000);
+        assert_eq!(
+            r.preferred_to.unwrap() - r.preferred_from.unwrap(),
+            1_800_000_000
+        );
         assert_eq!(r.is_interested, Some(true));
         assert_eq!(r.cmb_config_name.as_deref(), Some("CMBName"));
     }
@@ -119,7 +122,10 @@ mod tests {
         assert_eq!(r.client_number, None);
         assert_eq!(r.client_number_available, Some(false));
         assert_eq!(r.alternate_number.as_deref(), Some("919999999999"));
-        assert_eq!((r.requested_date, r.requested_slot, r.preferred_from), (None, None, None));
+        assert_eq!(
+            (r.requested_date, r.requested_slot, r.preferred_from),
+            (None, None, None)
+        );
         assert_eq!(r.is_interested, Some(false));
     }
 
@@ -128,8 +134,14 @@ mod tests {
         let (r, issues) = row(json!({
             "requested_date": "2025-02-30", "preferred_from_time": "soon", "is_interested": "maybe"
         }));
-        assert_eq!((r.requested_date, r.preferred_from, r.is_interested), (None, None, None));
-        let got: Vec<_> = issues.iter().map(|i| (i.field.as_str(), i.problem.code())).collect();
+        assert_eq!(
+            (r.requested_date, r.preferred_from, r.is_interested),
+            (None, None, None)
+        );
+        let got: Vec<_> = issues
+            .iter()
+            .map(|i| (i.field.as_str(), i.problem.code()))
+            .collect();
         assert_eq!(
             got,
             vec![

@@ -24,7 +24,7 @@ pub enum Kind {
     BigInt,
     /// BOOLEAN.
     Bool,
-    /// TIMESTAMPTZ, microseconds since 1970 UTC.
+    /// TIMESTAMP holding a UTC instant, microseconds since 1970.
     Timestamp,
     /// DATE, days since 1970.
     Date,
@@ -36,7 +36,7 @@ impl Kind {
             Kind::Text => DataType::Utf8,
             Kind::BigInt => DataType::Int64,
             Kind::Bool => DataType::Boolean,
-            Kind::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            Kind::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
             Kind::Date => DataType::Date32,
         }
     }
@@ -46,9 +46,7 @@ impl Kind {
             Kind::Text => Column::Text(StringBuilder::new()),
             Kind::BigInt => Column::BigInt(Int64Builder::new()),
             Kind::Bool => Column::Bool(BooleanBuilder::new()),
-            Kind::Timestamp => {
-                Column::Timestamp(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
-            }
+            Kind::Timestamp => Column::Timestamp(TimestampMicrosecondBuilder::new()),
             Kind::Date => Column::Date(Date32Builder::new()),
         }
     }
@@ -115,7 +113,11 @@ impl Batch {
     /// Column names in order.
     #[cfg(test)]
     pub fn column_names(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// Buffered rows.
@@ -181,7 +183,7 @@ impl RowWriter<'_> {
         self
     }
 
-    /// A TIMESTAMPTZ cell (µs since 1970 UTC).
+    /// A TIMESTAMP cell (UTC, µs since 1970).
     pub fn timestamp(mut self, v: Option<i64>) -> Self {
         if let Column::Timestamp(b) = self.column() {
             b.append_option(v);

@@ -55,6 +55,14 @@ impl DbError {
     }
 }
 
+/// Connection settings for every open: extensions are compiled in, and
+/// nothing is ever downloaded at run time.
+fn config() -> duckdb::Result<Config> {
+    Config::default()
+        .with("autoinstall_known_extensions", "false")?
+        .with("autoload_known_extensions", "false")
+}
+
 /// Opens (creating if needed) the database for writing and applies the schema.
 pub fn open_for_write(path: &Path) -> Result<Connection, DbError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -65,7 +73,9 @@ pub fn open_for_write(path: &Path) -> Result<Connection, DbError> {
             });
         }
     }
-    let conn = Connection::open(path).map_err(|e| DbError::from_duckdb(path, e))?;
+    let conn = config()
+        .and_then(|c| Connection::open_with_flags(path, c))
+        .map_err(|e| DbError::from_duckdb(path, e))?;
     conn.execute_batch(SCHEMA_SQL)
         .map_err(|e| DbError::from_duckdb(path, e))?;
     Ok(conn)
@@ -76,8 +86,8 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     if !path.exists() {
         return Err(DbError::Missing(path.to_path_buf()));
     }
-    let config = Config::default()
-        .access_mode(AccessMode::ReadOnly)
+    let config = config()
+        .and_then(|c| c.access_mode(AccessMode::ReadOnly))
         .map_err(|e| DbError::from_duckdb(path, e))?;
     Connection::open_with_flags(path, config).map_err(|e| DbError::from_duckdb(path, e))
 }

@@ -220,10 +220,7 @@ impl<'a> Loader<'a> {
         }
         let path = &self.paths[done.file];
         let source = &self.files[done.file];
-        let first_run = self
-            .previous
-            .get(path)
-            .map_or(self.run_id, |p| p.first_run);
+        let first_run = self.previous.get(path).map_or(self.run_id, |p| p.first_run);
         let resume = summary.resume.as_ref();
         self.batches
             .files

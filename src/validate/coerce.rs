@@ -180,7 +180,10 @@ mod tests {
         assert_eq!(c(epoch_micros, json!(" 1753945760 ")), want);
         assert_eq!(c(epoch_micros, json!(1753945760000u64)), want);
         assert_eq!(c(epoch_micros, json!("2025-07-31T07:09:20Z")), want);
-        assert_eq!(c(epoch_micros, json!(1753945760.5)), Ok(Some(1_753_945_760_500_000)));
+        assert_eq!(
+            c(epoch_micros, json!(1753945760.5)),
+            Ok(Some(1_753_945_760_500_000))
+        );
         for missing in [json!(""), json!("NA"), json!(null), json!("n/a")] {
             assert_eq!(c(epoch_micros, missing), Ok(None));
         }
@@ -188,8 +191,14 @@ mod tests {
         assert_eq!(c(epoch_micros, json!("soon")), Err(Problem::NotATimestamp));
         assert_eq!(c(epoch_micros, json!("-5")), Err(Problem::NotATimestamp));
         assert_eq!(c(epoch_micros, json!(true)), Err(Problem::NotATimestamp));
-        assert_eq!(c(epoch_micros, json!(12)), Err(Problem::TimestampOutOfRange));
-        assert_eq!(c(epoch_micros, json!(1e300)), Err(Problem::TimestampOutOfRange));
+        assert_eq!(
+            c(epoch_micros, json!(12)),
+            Err(Problem::TimestampOutOfRange)
+        );
+        assert_eq!(
+            c(epoch_micros, json!(1e300)),
+            Err(Problem::TimestampOutOfRange)
+        );
     }
 
     #[test]
@@ -215,7 +224,10 @@ mod tests {
     #[test]
     fn texts() {
         assert_eq!(c(text, json!("x")), Ok(Some("x".into())));
-        assert_eq!(c(text, json!(911234567890u64)), Ok(Some("911234567890".into())));
+        assert_eq!(
+            c(text, json!(911234567890u64)),
+            Ok(Some("911234567890".into()))
+        );
         assert_eq!(c(text, json!("")), Ok(None));
         assert_eq!(c(text, json!("NA")), Ok(Some("NA".into())));
         assert_eq!(c(optional_text, json!("NA")), Ok(None));

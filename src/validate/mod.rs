@@ -151,17 +151,29 @@ mod tests {
 
     #[test]
     fn rejects_carry_stable_reasons() {
-        assert_eq!(reason(b"{\"event_id\":\"a\",\"x\":"), RejectReason::Truncated);
+        assert_eq!(
+            reason(b"{\"event_id\":\"a\",\"x\":"),
+            RejectReason::Truncated
+        );
         assert_eq!(reason(b"<html>502</html>"), RejectReason::InvalidJson);
-        assert_eq!(reason(b"{\"event_id\":\"a\xff\"}"), RejectReason::InvalidUtf8);
+        assert_eq!(
+            reason(b"{\"event_id\":\"a\xff\"}"),
+            RejectReason::InvalidUtf8
+        );
         assert_eq!(reason(b"[1,2]"), RejectReason::NotAnObject);
         assert_eq!(reason(b"\"hello\""), RejectReason::NotAnObject);
-        assert_eq!(reason(b"{\"event_type\":\"cmb\"}"), RejectReason::MissingEventId);
+        assert_eq!(
+            reason(b"{\"event_type\":\"cmb\"}"),
+            RejectReason::MissingEventId
+        );
         assert_eq!(
             reason(b"{\"event_id\":\"\",\"event_type\":\"cmb\"}"),
             RejectReason::MissingEventId
         );
-        assert_eq!(reason(b"{\"event_id\":\"a\"}"), RejectReason::MissingEventType);
+        assert_eq!(
+            reason(b"{\"event_id\":\"a\"}"),
+            RejectReason::MissingEventType
+        );
         assert_eq!(
             reason(b"{\"event_id\":\"a\",\"event_type\":null}"),
             RejectReason::MissingEventType

@@ -64,19 +64,19 @@ pub fn query(db: &Path, sql: &str) -> Vec<Value> {
 pub fn scalar(db: &Path, sql: &str) -> i64 {
     let rows = query(db, sql);
     let row = rows.first().and_then(Value::as_object).expect("one row");
-    row.values().next().and_then(Value::as_i64).expect("an integer")
+    row.values()
+        .next()
+        .and_then(Value::as_i64)
+        .expect("an integer")
 }
 
-/// `{reason: count}` style maps from a two-column query.
+/// `{k: n}` maps from a query with columns named `k` (text) and `n`.
 pub fn counts(db: &Path, sql: &str) -> std::collections::BTreeMap<String, i64> {
     query(db, sql)
         .into_iter()
         .map(|r| {
-            let vals: Vec<_> = r.as_object().unwrap().values().cloned().collect();
-            (
-                vals[0].as_str().unwrap_or_default().to_string(),
-                vals[1].as_i64().unwrap(),
-            )
+            let k = r["k"].as_str().unwrap_or("NULL").to_string();
+            (k, r["n"].as_i64().expect("column n is an integer"))
         })
         .collect()
 }
