@@ -11,13 +11,14 @@ JOB = r"""
 import duckdb, sys
 archive, db = sys.argv[1], sys.argv[2]
 con = duckdb.connect(db)
+con.execute("SET enable_progress_bar = false")
 con.execute('''
 CREATE TABLE events AS
 SELECT DISTINCT ON (event_id)
     event_id, event_type, client_account_id,
     to_timestamp(TRY_CAST(created_at AS BIGINT)) AS created_at,
     filename AS source_file, cmb_payload
-FROM read_json($glob, union_by_name = true, filename = true, ignore_errors = true)
+FROM read_json($glob, filename = true, ignore_errors = true)
 WHERE event_id IS NOT NULL
 ''', {'glob': archive + '/**/*'})
 con.execute('''
@@ -49,7 +50,7 @@ secs = time.time() - start
 if out.returncode != 0:
     print(f"peer failed: {out.stderr.strip()[-500:]}")
     sys.exit(1)
-events = int(out.stdout.strip())
+events = int(out.stdout.strip().splitlines()[-1])
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"duckdb by hand         cold   {events:>9} events  {secs:>6.2f} s"
       f"  {events / secs:>10,.0f} events/s  peak RSS {peak:>6.0f} MB  ({os.path.basename(archive)})")

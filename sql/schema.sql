@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS runs (
 
 -- One row per distinct event_id ever seen; the first delivery wins.
 CREATE TABLE IF NOT EXISTS events (
-    event_id          VARCHAR PRIMARY KEY,
+    event_id          VARCHAR NOT NULL,  -- unique: the loader deduplicates
     event_type        VARCHAR NOT NULL,
     client_account_id VARCHAR,
     created_at        TIMESTAMP,

@@ -51,6 +51,9 @@ pub struct IngestArgs {
     /// Exit with status 1 when any record was quarantined.
     #[arg(long)]
     pub strict: bool,
+    /// Memory DuckDB may use for its buffers while loading (e.g. 256MB, 2GB).
+    #[arg(long, default_value = "256MB", value_name = "SIZE")]
+    pub memory_limit: String,
     /// Parser threads (default: number of CPUs).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -7,6 +7,10 @@ use clap::Parser;
 use hookstat::cli::{Cli, Command};
 use hookstat::commands;
 
+/// Parser threads allocate many small strings; mimalloc keeps that cheap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let outcome = match &cli.command {

@@ -44,6 +44,18 @@ fn assert_matches_manifest(archive: &Path, db: &Path, manifest: &Value) {
         as_counts(&s["inserted_by_type"]),
         as_counts(&manifest["events_by_type"])
     );
+    // event_id is unique (the loader deduplicates; there is no index)
+    assert_eq!(
+        scalar(db, "SELECT count(*) - count(DISTINCT event_id) FROM events"),
+        0
+    );
+    assert_eq!(
+        scalar(
+            db,
+            "SELECT count(*) - count(DISTINCT event_id) FROM cmb_requests"
+        ),
+        0
+    );
     // the tables say the same as the summary
     assert_eq!(
         counts(

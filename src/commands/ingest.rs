@@ -27,7 +27,7 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     let started_at = now_micros();
     let found = discover(&args.paths)?;
     let path = &args.db.db;
-    let conn = db::open_for_write(path)?;
+    let conn = db::open_for_write(path, &args.memory_limit)?;
     let fail = |e| db::DbError::from_duckdb(path, e);
     conn.execute_batch("BEGIN TRANSACTION").map_err(fail)?;
     let run_id = state::next_run_id(&conn).map_err(fail)?;

@@ -63,8 +63,10 @@ fn config() -> duckdb::Result<Config> {
         .with("autoload_known_extensions", "false")
 }
 
-/// Opens (creating if needed) the database for writing and applies the schema.
-pub fn open_for_write(path: &Path) -> Result<Connection, DbError> {
+/// Opens (creating if needed) the database for writing and applies the
+/// schema. `memory_limit` caps DuckDB's buffer pool (e.g. `256MB`); data
+/// already written is evicted instead of kept in memory.
+pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
             return Err(DbError::Duckdb {
@@ -74,6 +76,7 @@ pub fn open_for_write(path: &Path) -> Result<Connection, DbError> {
         }
     }
     let conn = config()
+        .and_then(|c| c.with("memory_limit", memory_limit))
         .and_then(|c| Connection::open_with_flags(path, c))
         .map_err(|e| DbError::from_duckdb(path, e))?;
     conn.execute_batch(SCHEMA_SQL)

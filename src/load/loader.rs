@@ -1,11 +1,11 @@
 //! The loader: the single consumer of parsed items, in file order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
-use duckdb::{params, Connection};
+use duckdb::{params, Appender, Connection};
 use serde::Serialize;
 
-use super::state::{id_hash, PreviousFile};
+use super::state::{id_hash, KnownIds, PreviousFile};
 use super::tables::Batches;
 use super::{FINISH_RUN_SQL, STAGE_SQL};
 use crate::discover::SourceFile;
@@ -44,6 +44,16 @@ pub struct RunCounts {
     pub inserted_by_type: BTreeMap<String, u64>,
 }
 
+/// Adds one to `map[key]` without allocating when the key exists.
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
 /// Appends one run's rows; see the module docs of `load`.
 pub struct Loader<'a> {
     conn: &'a Connection,
@@ -51,11 +61,13 @@ pub struct Loader<'a> {
     files: &'a [SourceFile],
     paths: Vec<String>,
     previous: &'a HashMap<String, PreviousFile>,
-    known: HashSet<u128>,
+    known: KnownIds,
     batches: Batches,
     counts: RunCounts,
     file_records: u64,
     file_rejects: u64,
+    /// One long-lived appender per batch (same order as `Batches::all_mut`).
+    appenders: Vec<Option<Appender<'a>>>,
 }
 
 impl<'a> Loader<'a> {
@@ -65,7 +77,7 @@ impl<'a> Loader<'a> {
         run_id: i64,
         files: &'a [SourceFile],
         previous: &'a HashMap<String, PreviousFile>,
-        known: HashSet<u128>,
+        known: KnownIds,
     ) -> duckdb::Result<Self> {
         conn.execute_batch(STAGE_SQL)?;
         Ok(Loader {
@@ -79,6 +91,7 @@ impl<'a> Loader<'a> {
             counts: RunCounts::default(),
             file_records: 0,
             file_rejects: 0,
+            appenders: (0..6).map(|_| None).collect(),
         })
     }
 
@@ -93,8 +106,9 @@ impl<'a> Loader<'a> {
                     range,
                     event,
                 } => {
-                    let text = String::from_utf8_lossy(&data[range]);
-                    self.event(file, &location.to_string(), &text, *event);
+                    // validated as UTF-8 by the parser
+                    let text = std::str::from_utf8(&data[range]).unwrap_or_default();
+                    self.event(file, &location.to_string(), text, *event);
                 }
                 Item::Reject {
                     file,
@@ -107,11 +121,7 @@ impl<'a> Loader<'a> {
                     self.counts.rejected += 1;
                     self.file_records += 1;
                     self.file_rejects += 1;
-                    *self
-                        .counts
-                        .rejected_by_reason
-                        .entry(reason.code().to_string())
-                        .or_default() += 1;
+                    bump(&mut self.counts.rejected_by_reason, reason.code());
                     self.batches
                         .rejects
                         .row()
@@ -147,11 +157,7 @@ impl<'a> Loader<'a> {
             return;
         }
         self.counts.inserted += 1;
-        *self
-            .counts
-            .inserted_by_type
-            .entry(env.event_type.clone())
-            .or_default() += 1;
+        bump(&mut self.counts.inserted_by_type, &env.event_type);
         b.events
             .row()
             .text(Some(&env.event_id))
@@ -185,11 +191,10 @@ impl<'a> Loader<'a> {
         }
         for issue in &event.issues {
             self.counts.field_issues += 1;
-            *self
-                .counts
-                .field_issues_by_problem
-                .entry(issue.problem.code().to_string())
-                .or_default() += 1;
+            bump(
+                &mut self.counts.field_issues_by_problem,
+                issue.problem.code(),
+            );
             b.issues
                 .row()
                 .bigint(Some(self.run_id))
@@ -242,15 +247,24 @@ impl<'a> Loader<'a> {
     }
 
     fn flush(&mut self, all: bool) -> duckdb::Result<()> {
-        for batch in self.batches.all_mut() {
+        for (i, batch) in self.batches.all_mut().into_iter().enumerate() {
             if batch.is_empty() || (!all && batch.len() < FLUSH_ROWS) {
                 continue;
             }
-            let table = batch.table();
             let rows = batch
                 .take()
                 .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
-            self.conn.appender(table)?.append_record_batch(rows)?;
+            if self.appenders[i].is_none() {
+                self.appenders[i] = Some(self.conn.appender(batch.table())?);
+            }
+            if let Some(appender) = self.appenders[i].as_mut() {
+                appender.append_record_batch(rows)?;
+            }
+        }
+        if all {
+            for appender in self.appenders.iter_mut().flatten() {
+                appender.flush()?;
+            }
         }
         Ok(())
     }
@@ -259,6 +273,7 @@ impl<'a> Loader<'a> {
     /// the counts. The caller records the run and commits.
     pub fn finish(mut self) -> duckdb::Result<RunCounts> {
         self.flush(true)?;
+        self.appenders.clear();
         self.conn.execute_batch(FINISH_RUN_SQL)?;
         self.counts.conflicts = self.conn.query_row(
             "SELECT count(*) FROM duplicate_deliveries WHERE run_id = ? AND NOT same_content",

@@ -29,16 +29,39 @@ impl PreviousFile {
     }
 }
 
+/// Hasher for keys that already are uniform hashes: uses their low bits.
+#[derive(Default, Clone, Copy)]
+pub struct PassThroughHasher(u64);
+
+impl std::hash::Hasher for PassThroughHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// Every event id already loaded, as [`id_hash`]es.
+pub type KnownIds = HashSet<u128, std::hash::BuildHasherDefault<PassThroughHasher>>;
+
 /// Hash of an event id as kept in memory for deduplication.
 pub fn id_hash(event_id: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(event_id.as_bytes())
 }
 
 /// Every event id already loaded, hashed.
-pub fn known_event_ids(conn: &Connection) -> duckdb::Result<HashSet<u128>> {
+pub fn known_event_ids(conn: &Connection) -> duckdb::Result<KnownIds> {
     let mut stmt = conn.prepare("SELECT event_id FROM events")?;
     let mut rows = stmt.query([])?;
-    let mut known = HashSet::new();
+    let mut known = KnownIds::default();
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
         known.insert(id_hash(&id));
