@@ -68,9 +68,7 @@ fn read_files(
     };
     for (index, file) in files.iter().enumerate() {
         let prev = previous.get(&file.display_path());
-        let unchanged = prev.is_some_and(|p| {
-            p.size == file.size && p.modified.is_some() && p.modified == file.modified_micros()
-        });
+        let unchanged = prev.is_some_and(|p| p.is_unchanged(file));
         let outcome = if unchanged {
             FileOutcome::Unchanged
         } else {

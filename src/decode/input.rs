@@ -22,10 +22,14 @@ pub struct Input<R> {
 
 impl<R: Read> Input<R> {
     /// Wraps `reader`; `offset` and `line` say where in the file it starts.
-    pub fn new(reader: R, offset: u64, line: u64) -> Self {
+    /// `expected_len` (when known) keeps the buffer small for small files.
+    pub fn new(reader: R, offset: u64, line: u64, expected_len: Option<u64>) -> Self {
+        let capacity = expected_len.map_or(BUFFER_BYTES, |n| {
+            (n.saturating_add(1) as usize).clamp(4096, BUFFER_BYTES)
+        });
         Input {
             reader,
-            buf: vec![0; BUFFER_BYTES],
+            buf: vec![0; capacity],
             pos: 0,
             len: 0,
             pushback: Vec::new(),
@@ -147,7 +151,7 @@ mod tests {
 
     #[test]
     fn tracks_offsets_lines_and_pushback() {
-        let mut input = Input::new(&b"ab\ncd\nef"[..], 0, 1);
+        let mut input = Input::new(&b"ab\ncd\nef"[..], 0, 1, None);
         assert_eq!(input.available(), b"ab\ncd\nef");
         input.consume(4);
         assert_eq!((input.offset(), input.line()), (4, 2));

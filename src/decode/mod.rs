@@ -134,7 +134,16 @@ impl FileDecoder {
                 let layout = resume
                     .filter(|_| opened.start_offset > 0)
                     .map(|(_, layout)| layout);
-                let input = Input::new(opened.stream, opened.start_offset, opened.start_line);
+                let remaining = (!compressed)
+                    .then(|| std::fs::metadata(path).ok())
+                    .flatten()
+                    .map(|m| m.len().saturating_sub(opened.start_offset));
+                let input = Input::new(
+                    opened.stream,
+                    opened.start_offset,
+                    opened.start_line,
+                    remaining,
+                );
                 FileDecoder {
                     framer: Some(Framer::new(input, layout)),
                     open_error: None,

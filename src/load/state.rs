@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use duckdb::Connection;
 
 use crate::decode::{Layout, ResumePoint};
+use crate::discover::SourceFile;
 
 /// The read state of a file from earlier runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +24,12 @@ pub struct PreviousFile {
 }
 
 impl PreviousFile {
+    /// True when `file` has the size and modification time it had when it
+    /// was last read: it is not opened again.
+    pub fn is_unchanged(&self, file: &SourceFile) -> bool {
+        self.size == file.size && self.modified.is_some() && self.modified == file.modified_micros()
+    }
+
     /// Resume point and layout, when the file can be continued.
     pub fn resume_from(&self) -> Option<(&ResumePoint, Layout)> {
         Some((self.resume.as_ref()?, self.layout?))
