@@ -287,3 +287,32 @@ fn query_is_read_only_and_formats_output() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"n\": 1"));
 }
+
+#[test]
+fn a_database_held_by_another_process_is_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.ndjson");
+    std::fs::write(&file, format!("{}\n", cmb_event("e1", "A", true))).unwrap();
+    let db = dir.path().join("h.duckdb");
+    ingest_ok(&db, &[&file]);
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{}\n",
+            cmb_event("e1", "A", true),
+            cmb_event("e2", "A", true)
+        ),
+    )
+    .unwrap();
+    {
+        // this test process holds the database, as a running ingest would
+        let _holder = duckdb::Connection::open(&db).unwrap();
+        let (code, _, out) = ingest(&db, &[&file], &[]);
+        assert_eq!(code, 2);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("in use by another process"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 1);
+    assert_eq!(ingest_ok(&db, &[&file])["inserted"], 1);
+}
