@@ -26,11 +26,7 @@ fn every_layout_loads_in_one_pass() {
     std::fs::write(arc.join("2025/08/01/p1.json"), &pretty).unwrap();
     std::fs::write(
         arc.join("lf.ndjson"),
-        format!(
-            "{}\n{}\n",
-            cmb_event("l1", "A", true),
-            cmb_event("l2", "B", false)
-        ),
+        ndjson(&[cmb_event("l1", "A", true), cmb_event("l2", "B", false)]),
     )
     .unwrap();
     std::fs::write(
@@ -44,7 +40,7 @@ fn every_layout_loads_in_one_pass() {
     .unwrap();
     std::fs::write(
         arc.join("day.ndjson.gz"),
-        gzip(format!("{}\n", cmb_event("g1", "A", false)).as_bytes()),
+        gzip(ndjson(&[cmb_event("g1", "A", false)]).as_bytes()),
     )
     .unwrap();
     std::fs::write(

@@ -18,23 +18,21 @@ fn retries_across_nights_are_duplicates_and_changed_content_is_recorded() {
     std::fs::create_dir_all(&night2).unwrap();
     std::fs::write(
         night1.join("a.ndjson"),
-        format!(
-            "{}\n{}\n{}\n",
+        ndjson(&[
             cmb_event("e1", "A", true),
             cmb_event("e2", "A", false),
-            cmb_event("e1", "A", true)
-        ),
+            cmb_event("e1", "A", true),
+        ]),
     )
     .unwrap();
     // night 2: a byte-identical retry of e2, a changed e1, a new e3
     std::fs::write(
         night2.join("b.ndjson"),
-        format!(
-            "{}\n{}\n{}\n",
+        ndjson(&[
             cmb_event("e2", "A", false),
             cmb_event("e1", "CHANGED", true),
-            cmb_event("e3", "B", true)
-        ),
+            cmb_event("e3", "B", true),
+        ]),
     )
     .unwrap();
     let db = dir.path().join("h.duckdb");
@@ -238,11 +236,7 @@ fn usage_mistakes_exit_2_with_a_message() {
 fn query_is_read_only_and_formats_output() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.ndjson");
-    std::fs::write(
-        &file,
-        format!("{}\n", cmb_event("e1", "A, \"quoted\"", true)),
-    )
-    .unwrap();
+    std::fs::write(&file, ndjson(&[cmb_event("e1", "A, \"quoted\"", true)])).unwrap();
     let db = dir.path().join("h.duckdb");
     ingest_ok(&db, &[&file]);
     let out = hookstat()
@@ -292,16 +286,12 @@ fn query_is_read_only_and_formats_output() {
 fn a_database_held_by_another_process_is_a_clear_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.ndjson");
-    std::fs::write(&file, format!("{}\n", cmb_event("e1", "A", true))).unwrap();
+    std::fs::write(&file, ndjson(&[cmb_event("e1", "A", true)])).unwrap();
     let db = dir.path().join("h.duckdb");
     ingest_ok(&db, &[&file]);
     std::fs::write(
         &file,
-        format!(
-            "{}\n{}\n",
-            cmb_event("e1", "A", true),
-            cmb_event("e2", "A", true)
-        ),
+        ndjson(&[cmb_event("e1", "A", true), cmb_event("e2", "A", true)]),
     )
     .unwrap();
     {

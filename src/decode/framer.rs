@@ -333,7 +333,8 @@ impl<R: Read> Framer<R> {
 
     /// Copies one bracketed value into `buf`, tracking strings and escapes.
     fn scan_composite(&mut self, buf: &mut Vec<u8>) -> Scan {
-        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut depth = 0usize;
+        let mut strings = StringTracker::default();
         let mut kept = 0usize;
         loop {
             let avail = self.input.available();
@@ -342,18 +343,10 @@ impl<R: Read> Framer<R> {
             }
             let mut end = None;
             for (i, &b) in avail.iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                    }
+                if strings.inside(b) {
                     continue;
                 }
                 match b {
-                    b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth = depth.saturating_sub(1);
@@ -382,27 +375,23 @@ impl<R: Read> Framer<R> {
     /// anything else up to whitespace (or `,`/`]` inside an array).
     fn scan_token(&mut self, buf: &mut Vec<u8>) -> Scan {
         let in_array = self.in_array;
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut first = true;
+        let mut strings = StringTracker::default();
+        let mut is_string = None;
         loop {
             let avail = self.input.available();
             if avail.is_empty() {
-                return if in_string { Scan::Eof } else { Scan::Closed };
+                return if strings.in_string {
+                    Scan::Eof
+                } else {
+                    Scan::Closed
+                };
             }
             let mut end = None;
             for (i, &b) in avail.iter().enumerate() {
-                if first {
-                    first = false;
-                    in_string = b == b'"';
-                    continue;
-                }
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
+                let string_token = *is_string.get_or_insert(b == b'"');
+                if string_token {
+                    strings.inside(b);
+                    if !strings.in_string {
                         end = Some(i + 1);
                         break;
                     }
@@ -421,6 +410,34 @@ impl<R: Read> Framer<R> {
                 return Scan::TooLarge;
             }
         }
+    }
+}
+
+/// Follows JSON string syntax one byte at a time.
+#[derive(Default)]
+struct StringTracker {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl StringTracker {
+    /// Feeds one byte; true when it belongs to a string (quotes included).
+    fn inside(&mut self, b: u8) -> bool {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            return true;
+        }
+        if b == b'"' {
+            self.in_string = true;
+            return true;
+        }
+        false
     }
 }
 

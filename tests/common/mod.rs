@@ -122,3 +122,8 @@ pub fn cmb_event(id: &str, config: &str, interested: bool) -> String {
     })
     .to_string()
 }
+
+/// NDJSON text: each line followed by a newline.
+pub fn ndjson(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
