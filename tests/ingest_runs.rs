@@ -157,14 +157,7 @@ fn killing_a_run_at_any_moment_then_rerunning_gives_the_clean_result() {
     let want = table_fingerprint(&clean);
     for (i, fraction) in [0.1, 0.4, 0.7, 0.95].into_iter().enumerate() {
         let db = dir.path().join(format!("killed{i}.duckdb"));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookstat"))
-            .arg("ingest")
-            .arg("--db")
-            .arg(&db)
-            .arg(&arc)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_ingest(&db, &arc);
         std::thread::sleep(full.mul_f64(fraction));
         let _ = child.kill();
         let _ = child.wait();
@@ -183,14 +176,7 @@ fn a_second_concurrent_ingest_gets_a_clear_error() {
     let arc = dir.path().join("arc");
     sample(&arc, 60_000, 3, &["--layout", "ndjson"]);
     let db = dir.path().join("h.duckdb");
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookstat"))
-        .arg("ingest")
-        .arg("--db")
-        .arg(&db)
-        .arg(&arc)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = spawn_ingest(&db, &arc);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !db.exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));

@@ -127,3 +127,16 @@ pub fn cmb_event(id: &str, config: &str, interested: bool) -> String {
 pub fn ndjson(lines: &[String]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
+
+/// Starts `hookstat ingest` in the background (stderr discarded).
+pub fn spawn_ingest(db: &Path, archive: &Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("hookstat"))
+        .arg("ingest")
+        .arg("--db")
+        .arg(db)
+        .arg(archive)
+        .env_remove("HOOKSTAT_DB")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start hookstat")
+}
