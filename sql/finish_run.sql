@@ -1,16 +1,5 @@
--- Settles a run inside its transaction: compares later deliveries with the
--- first one and records what was read from each file. Parameter: none (the
--- staging tables carry the run id).
-INSERT INTO duplicate_deliveries
-SELECT d.run_id,
-       d.event_id,
-       d.source_file,
-       d.source_location,
-       json(d.payload) = json(e.payload) AS same_content,
-       CASE WHEN json(d.payload) = json(e.payload) THEN NULL ELSE d.payload END
-FROM stage_duplicates d
-JOIN events e USING (event_id);
-
+-- Settles a run inside its transaction: records what was read from each
+-- file (counts accumulate over runs).
 INSERT OR REPLACE INTO source_files
 SELECT s.path, s.size, s.modified, s.fingerprint, s.layout, s.compressed,
        s.records + coalesce(p.records, 0),

@@ -58,6 +58,35 @@ pub struct Discovery {
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
+impl Discovery {
+    /// Drops the database file, its write-ahead log and its spill folder
+    /// (`FILE`, `FILE.wal`, `FILE.tmp/`) when they lie under an input path,
+    /// so a database kept next to the archive is never read as input.
+    pub fn exclude_database(&mut self, db: &Path) {
+        let Some(db) = absolute_lenient(db) else {
+            return;
+        };
+        let name = db.as_os_str().to_string_lossy().into_owned();
+        let wal = format!("{name}.wal");
+        let tmp = PathBuf::from(format!("{name}.tmp"));
+        self.files.retain(|f| {
+            let p = f.path.as_os_str().to_string_lossy();
+            p != name && p != wal && !f.path.starts_with(&tmp)
+        });
+    }
+}
+
+/// `path` made absolute with symlinks in its folder resolved, also when
+/// the file itself does not exist yet.
+fn absolute_lenient(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let abs = std::path::absolute(path).ok()?;
+    let parent = std::fs::canonicalize(abs.parent()?).ok()?;
+    Some(parent.join(abs.file_name()?))
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -145,6 +174,25 @@ mod tests {
             names,
             vec![PathBuf::from("a.ndjson"), PathBuf::from("b/c/2.json")]
         );
+    }
+
+    #[test]
+    fn the_database_is_not_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in ["h.duckdb", "h.duckdb.wal", "h.duckdbx", "a.json"] {
+            fs::write(root.join(name), "{}").unwrap();
+        }
+        fs::create_dir_all(root.join("h.duckdb.tmp")).unwrap();
+        fs::write(root.join("h.duckdb.tmp/spill"), "x").unwrap();
+        let mut found = discover(&[root.to_path_buf()]).unwrap();
+        found.exclude_database(&root.join("./h.duckdb"));
+        let names: Vec<_> = found
+            .files
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["a.json", "h.duckdbx"]);
     }
 
     #[test]

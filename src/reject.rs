@@ -28,11 +28,13 @@ pub enum RejectReason {
     TooLarge,
     /// The file could not be read (I/O error, corrupt gzip stream).
     ReadError,
+    /// The whole file is not JSON text (binary, unsupported compression).
+    UnsupportedFormat,
 }
 
 impl RejectReason {
     /// All reasons, in code order.
-    pub const ALL: [RejectReason; 8] = [
+    pub const ALL: [RejectReason; 9] = [
         RejectReason::InvalidJson,
         RejectReason::Truncated,
         RejectReason::InvalidUtf8,
@@ -41,6 +43,7 @@ impl RejectReason {
         RejectReason::MissingEventType,
         RejectReason::TooLarge,
         RejectReason::ReadError,
+        RejectReason::UnsupportedFormat,
     ];
 
     /// The stable code stored in `rejects.reason`.
@@ -54,6 +57,7 @@ impl RejectReason {
             RejectReason::MissingEventType => "missing_event_type",
             RejectReason::TooLarge => "too_large",
             RejectReason::ReadError => "read_error",
+            RejectReason::UnsupportedFormat => "unsupported_format",
         }
     }
 }

@@ -292,3 +292,57 @@ fn a_database_held_by_another_process_is_a_clear_error_and_changes_nothing() {
     assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 1);
     assert_eq!(ingest_ok(&db, &[&file])["inserted"], 1);
 }
+
+#[test]
+fn a_retry_with_keys_in_another_order_has_the_same_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.ndjson");
+    let first = cmb_event("e1", "A", true);
+    let value: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let reordered = format!(
+        "{{{}}}",
+        value
+            .as_object()
+            .unwrap()
+            .iter()
+            .rev()
+            .map(|(k, v)| format!("{}:{v}", serde_json::Value::String(k.clone())))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert_ne!(reordered, first);
+    std::fs::write(
+        &file,
+        ndjson(&[first, reordered, cmb_event("e1", "B", true)]),
+    )
+    .unwrap();
+    let db = dir.path().join("h.duckdb");
+    let s = ingest_ok(&db, &[&file]);
+    assert_eq!(
+        (s["duplicates"].as_i64(), s["conflicts"].as_i64()),
+        (Some(2), Some(1))
+    );
+    let rows = query(
+        &db,
+        "SELECT same_content FROM duplicate_deliveries ORDER BY source_location",
+    );
+    assert_eq!(rows[0]["same_content"], true);
+    assert_eq!(rows[1]["same_content"], false);
+}
+
+#[test]
+fn the_database_kept_inside_the_archive_is_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.ndjson"),
+        ndjson(&[cmb_event("e1", "A", true)]),
+    )
+    .unwrap();
+    let db = dir.path().join("hookstat.duckdb");
+    for _ in 0..3 {
+        let (code, s, out) = ingest(&db, &[dir.path()], &["--strict"]);
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(s["rejected"], 0);
+    }
+    assert_eq!(scalar(&db, "SELECT count(*) FROM source_files"), 1);
+}

@@ -25,7 +25,8 @@ fn now_micros() -> i64 {
 pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let started_at = now_micros();
-    let found = discover(&args.paths)?;
+    let mut found = discover(&args.paths)?;
+    found.exclude_database(&args.db.db);
     let path = &args.db.db;
     let conn = db::open_for_write(path, &args.memory_limit)?;
     let fail = |e| db::DbError::from_duckdb(path, e);

@@ -82,11 +82,41 @@ impl<R: Read> Framer<R> {
                 l
             }
         };
-        let frame = match layout {
+        let mut frame = match layout {
             Layout::Empty => None,
+            Layout::Unsupported => {
+                self.done = true;
+                let start = buf.len();
+                let location = self.location(self.input.offset(), self.input.line());
+                let head = self.input.peek_ahead(RAW_PREFIX_BYTES);
+                let shown = head.len().min(64);
+                buf.extend_from_slice(&head[..shown]);
+                return Some(Frame::Reject {
+                    location,
+                    reason: RejectReason::UnsupportedFormat,
+                    message: format!(
+                        "not JSON text: {} (the whole file is skipped)",
+                        binary_kind(head).unwrap_or("binary data")
+                    ),
+                    range: start..buf.len(),
+                });
+            }
             Layout::Lines => self.next_line(buf),
             Layout::Concatenated | Layout::Array => self.next_value(buf),
         };
+        if let Some(Frame::Reject {
+            reason, message, ..
+        }) = frame.as_mut()
+        {
+            // a record cut short by a read error is the read error
+            if *reason == RejectReason::Truncated {
+                if let Some(err) = self.input.take_error() {
+                    *reason = RejectReason::ReadError;
+                    *message = format!("file could not be read past this point: {err}");
+                    self.done = true;
+                }
+            }
+        }
         if frame.is_none() {
             self.done = true;
             if let Some(err) = self.input.take_error() {
@@ -118,6 +148,9 @@ impl<R: Read> Framer<R> {
             self.resume = (self.input.offset(), self.input.line());
         }
         let head = self.input.peek_ahead(64 * 1024);
+        if binary_kind(head).is_some() {
+            return Layout::Unsupported;
+        }
         let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
             return if head.is_empty() || self.input_is_done() {
                 Layout::Empty
@@ -439,6 +472,32 @@ impl StringTracker {
         }
         false
     }
+}
+
+/// Recognises content that is certainly not JSON text: compressed or
+/// archive formats hookstat does not read, executables, databases, and
+/// anything with NUL bytes near the start.
+fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x1f\x8b", "gzip inside gzip"),
+        (b"BZh", "bzip2-compressed data"),
+        (b"\xfd7zXZ\x00", "xz-compressed data"),
+        (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+        (b"PK\x03\x04", "a zip archive"),
+        (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+        (b"\x7fELF", "an executable"),
+        (b"PAR1", "a Parquet file"),
+        (b"SQLite format 3\x00", "an SQLite database"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
+        return Some(kind);
+    }
+    if head.get(8..12) == Some(b"DUCK") {
+        return Some("a DuckDB database");
+    }
+    head[..head.len().min(4096)]
+        .contains(&0)
+        .then_some("binary data")
 }
 
 fn too_large_frame(location: Location, range: Range<usize>) -> Frame {

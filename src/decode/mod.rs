@@ -33,6 +33,8 @@ pub enum Layout {
     Concatenated,
     /// A top-level JSON array of values.
     Array,
+    /// Not JSON text at all (binary, another compression format).
+    Unsupported,
 }
 
 impl Layout {
@@ -43,6 +45,7 @@ impl Layout {
             Layout::Lines => "lines",
             Layout::Concatenated => "concatenated",
             Layout::Array => "array",
+            Layout::Unsupported => "unsupported",
         }
     }
 
@@ -53,6 +56,7 @@ impl Layout {
             Layout::Lines,
             Layout::Concatenated,
             Layout::Array,
+            Layout::Unsupported,
         ]
         .into_iter()
         .find(|l| l.name() == name)

@@ -217,3 +217,35 @@ fn unreadable_file_is_one_reject() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].0, "read_error");
 }
+
+#[test]
+fn binary_and_foreign_formats_are_one_reject() {
+    for content in [
+        &b"BZh91AY&SY\x00\x01"[..],
+        &b"\x28\xb5\x2f\xfd\x00\x00"[..],
+        &b"\x7fELF\x02\x01\x01\x00"[..],
+        &b"{\"a\":\x00\x00\x00}"[..],
+    ] {
+        let got = frames_of(content);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "unsupported_format");
+    }
+    // gzip inside gzip is named as such
+    let double = gzip(&gzip(A.as_bytes()));
+    assert_eq!(frames_of(&double)[0].0, "unsupported_format");
+}
+
+#[test]
+fn a_read_error_inside_a_record_is_reported_once() {
+    let mut text = String::new();
+    for _ in 0..3000 {
+        text.push_str(A);
+        text.push('\n');
+    }
+    let mut gz = gzip(text.as_bytes());
+    gz.truncate(gz.len() * 2 / 3);
+    let got = frames_of(&gz);
+    let bad: Vec<_> = got.iter().filter(|(c, _)| c != "ok").collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].0, "read_error");
+}

@@ -4,6 +4,7 @@
 //! table. Other event types are kept whole in `events.payload`.
 
 pub mod cmb;
+pub mod generic;
 
 /// The payload key of an event type: `cmb` -> `cmb_payload`.
 pub fn payload_key(event_type: &str) -> String {

@@ -2,12 +2,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use duckdb::{params, Appender, Connection};
+use duckdb::{Appender, Connection};
 use serde::Serialize;
 
 use super::state::{id_hash, KnownIds, PreviousFile};
 use super::tables::Batches;
-use super::{FINISH_RUN_SQL, STAGE_SQL};
+use super::{DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, STAGE_SQL};
 use crate::discover::SourceFile;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
@@ -91,7 +91,7 @@ impl<'a> Loader<'a> {
             counts: RunCounts::default(),
             file_records: 0,
             file_rejects: 0,
-            appenders: (0..6).map(|_| None).collect(),
+            appenders: (0..7).map(|_| None).collect(),
         })
     }
 
@@ -273,13 +273,37 @@ impl<'a> Loader<'a> {
     /// the counts. The caller records the run and commits.
     pub fn finish(mut self) -> duckdb::Result<RunCounts> {
         self.flush(true)?;
+        self.compare_duplicates()?;
+        self.flush(true)?;
         self.appenders.clear();
         self.conn.execute_batch(FINISH_RUN_SQL)?;
-        self.counts.conflicts = self.conn.query_row(
-            "SELECT count(*) FROM duplicate_deliveries WHERE run_id = ? AND NOT same_content",
-            params![self.run_id],
-            |r| r.get::<_, i64>(0),
-        )? as u64;
         Ok(self.counts)
+    }
+
+    /// Records each later delivery with whether its content equals the
+    /// first delivery's (as JSON values: key order and spacing do not count).
+    fn compare_duplicates(&mut self) -> duckdb::Result<()> {
+        let mut stmt = self.conn.prepare(DUPLICATES_WITH_FIRST_SQL)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let later: String = row.get(4)?;
+            let first: String = row.get(5)?;
+            let same = serde_json::from_str::<serde_json::Value>(&later).ok()
+                == serde_json::from_str::<serde_json::Value>(&first).ok();
+            if !same {
+                self.counts.conflicts += 1;
+            }
+            self.batches
+                .deliveries
+                .row()
+                .bigint(Some(row.get(0)?))
+                .text(Some(&row.get::<_, String>(1)?))
+                .text(Some(&row.get::<_, String>(2)?))
+                .text(Some(&row.get::<_, String>(3)?))
+                .boolean(Some(same))
+                .text((!same).then_some(later.as_str()))
+                .end();
+        }
+        Ok(())
     }
 }

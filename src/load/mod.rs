@@ -15,5 +15,7 @@ pub use loader::{Loader, RunCounts};
 
 /// Per-run staging DDL.
 pub const STAGE_SQL: &str = include_str!("../../sql/stage.sql");
-/// Settles a run: duplicate comparison and file state.
+/// Later deliveries next to their first delivery.
+pub const DUPLICATES_WITH_FIRST_SQL: &str = include_str!("../../sql/duplicates_with_first.sql");
+/// Settles a run: file state.
 pub const FINISH_RUN_SQL: &str = include_str!("../../sql/finish_run.sql");

@@ -65,6 +65,16 @@ pub const STAGE_DUPLICATES: &[(&str, Kind)] = &[
     ("payload", Text),
 ];
 
+/// Columns of `duplicate_deliveries`.
+pub const DUPLICATE_DELIVERIES: &[(&str, Kind)] = &[
+    ("run_id", BigInt),
+    ("event_id", Text),
+    ("source_file", Text),
+    ("source_location", Text),
+    ("same_content", Bool),
+    ("payload", Text),
+];
+
 /// Columns of `source_files` (and its staging copy).
 pub const SOURCE_FILES: &[(&str, Kind)] = &[
     ("path", Text),
@@ -96,6 +106,8 @@ pub struct Batches {
     pub duplicates: Batch,
     /// -> temp `stage_source_files`
     pub files: Batch,
+    /// -> `duplicate_deliveries` (filled when the run finishes)
+    pub deliveries: Batch,
 }
 
 impl Default for Batches {
@@ -107,13 +119,14 @@ impl Default for Batches {
             rejects: Batch::new("rejects", REJECTS),
             duplicates: Batch::new("stage_duplicates", STAGE_DUPLICATES),
             files: Batch::new("stage_source_files", SOURCE_FILES),
+            deliveries: Batch::new("duplicate_deliveries", DUPLICATE_DELIVERIES),
         }
     }
 }
 
 impl Batches {
     /// Every batch, for flushing.
-    pub fn all_mut(&mut self) -> [&mut Batch; 6] {
+    pub fn all_mut(&mut self) -> [&mut Batch; 7] {
         [
             &mut self.events,
             &mut self.cmb,
@@ -121,6 +134,7 @@ impl Batches {
             &mut self.rejects,
             &mut self.duplicates,
             &mut self.files,
+            &mut self.deliveries,
         ]
     }
 }

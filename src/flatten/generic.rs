@@ -1,0 +1,194 @@
+//! Flattening any JSON object into rows, without knowing its field names.
+//!
+//! Nested objects become columns whose paths join keys (`answer` ->
+//! `text` is the column `answer__text` once named); arrays become rows of
+//! child tables: objects give one row each with their own columns, scalars
+//! one row each with a `value` column, arrays inside arrays a grandchild
+//! table. JSON `null` leaves no cell. Every other scalar leaf lands in
+//! exactly one cell of exactly one row.
+
+use serde_json::{Map, Value};
+
+/// A scalar leaf.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Leaf {
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer that fits in i64.
+    Int(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    Text(String),
+}
+
+impl Leaf {
+    fn from_value(v: &Value) -> Option<Leaf> {
+        match v {
+            Value::Bool(b) => Some(Leaf::Bool(*b)),
+            Value::Number(n) => Some(match n.as_i64() {
+                Some(i) => Leaf::Int(i),
+                None => Leaf::Float(n.as_f64().unwrap_or(f64::NAN)),
+            }),
+            Value::String(s) => Some(Leaf::Text(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// The leaf as text, as a VARCHAR column stores it.
+    pub fn to_text(&self) -> String {
+        match self {
+            Leaf::Bool(b) => b.to_string(),
+            Leaf::Int(i) => i.to_string(),
+            Leaf::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or_else(|| f.to_string(), |n| n.to_string())
+            }
+            Leaf::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// One path segment: an object key, or "every element of an array".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    /// An object key.
+    Key(String),
+    /// The elements of an array.
+    Elements,
+}
+
+/// Renders a path as a JSONPath string, e.g. `$.uf_payload.choices[*].label`
+/// or `$["odd key"]`: unambiguous, and the key of a column in the registry.
+pub fn json_path(path: &[Segment]) -> String {
+    let mut out = String::from("$");
+    for seg in path {
+        match seg {
+            Segment::Elements => out.push_str("[*]"),
+            Segment::Key(k) if is_plain_key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Segment::Key(k) => {
+                out.push('[');
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+fn is_plain_key(k: &str) -> bool {
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A flattened row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlatRow {
+    /// Path of the array whose element this row is (empty for the event row).
+    pub table_path: Vec<Segment>,
+    /// Position in that array (None for the event row).
+    pub index: Option<i64>,
+    /// Identifies the row within its event: element indexes joined by `.`
+    /// (`2`, `2.0`); empty for the event row.
+    pub key: String,
+    /// The parent row's key (None when the parent is the event row).
+    pub parent_key: Option<String>,
+    /// Cells: the leaf's path relative to the row (naming) and full path
+    /// (registry key), with its value.
+    pub cells: Vec<Cell>,
+}
+
+/// One scalar leaf of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Path from the row's root, for naming the column.
+    pub name_path: Vec<String>,
+    /// Full path from the event root.
+    pub path: Vec<Segment>,
+    /// The value.
+    pub leaf: Leaf,
+}
+
+/// Flattens the non-envelope parts of `event`: every key except those in
+/// `skip`. The object under `root_key` (the event's `<type>_payload`)
+/// contributes its fields without its own name as prefix.
+pub fn flatten(event: &Map<String, Value>, skip: &[&str], root_key: &str) -> Vec<FlatRow> {
+    let mut rows = vec![FlatRow {
+        table_path: Vec::new(),
+        index: None,
+        key: String::new(),
+        parent_key: None,
+        cells: Vec::new(),
+    }];
+    for (k, v) in event {
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        let path = vec![Segment::Key(k.clone())];
+        let name = if k == root_key && v.is_object() {
+            Vec::new()
+        } else {
+            vec![k.clone()]
+        };
+        walk(v, path, name, 0, &mut rows);
+    }
+    rows
+}
+
+/// Adds the leaves of `v` to `rows[row]` and its arrays as new rows.
+fn walk(v: &Value, path: Vec<Segment>, name: Vec<String>, row: usize, rows: &mut Vec<FlatRow>) {
+    match v {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (k, child) in map {
+                let mut p = path.clone();
+                p.push(Segment::Key(k.clone()));
+                let mut n = name.clone();
+                n.push(k.clone());
+                walk(child, p, n, row, rows);
+            }
+        }
+        Value::Array(items) => {
+            let mut table_path = path;
+            table_path.push(Segment::Elements);
+            let parent_key = (!rows[row].table_path.is_empty()).then(|| rows[row].key.clone());
+            for (i, item) in items.iter().enumerate() {
+                let key = match &parent_key {
+                    Some(p) => format!("{p}.{i}"),
+                    None => i.to_string(),
+                };
+                rows.push(FlatRow {
+                    table_path: table_path.clone(),
+                    index: Some(i as i64),
+                    key,
+                    parent_key: parent_key.clone(),
+                    cells: Vec::new(),
+                });
+                let child = rows.len() - 1;
+                let name = if item.is_object() || item.is_array() {
+                    Vec::new()
+                } else {
+                    vec!["value".to_string()]
+                };
+                walk(item, table_path.clone(), name, child, rows);
+            }
+        }
+        scalar => {
+            if let Some(leaf) = Leaf::from_value(scalar) {
+                rows[row].cells.push(Cell {
+                    name_path: name,
+                    path,
+                    leaf,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
