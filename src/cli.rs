@@ -52,7 +52,7 @@ pub struct IngestArgs {
     #[arg(long)]
     pub strict: bool,
     /// Memory DuckDB may use for its buffers while loading (e.g. 256MB, 2GB).
-    #[arg(long, default_value = "256MB", value_name = "SIZE")]
+    #[arg(long, default_value = "256MB", value_name = "SIZE", value_parser = parse_size)]
     pub memory_limit: String,
     /// Parser threads (default: number of CPUs).
     #[arg(long, value_name = "N")]
@@ -104,4 +104,23 @@ pub struct SampleArgs {
     /// No bad records, no retries, no type drift.
     #[arg(long)]
     pub clean: bool,
+}
+
+/// Accepts sizes such as `256MB`, `2GB`, `512MiB`, `1.5 GB`.
+fn parse_size(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let units = ["b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib"];
+    if number.parse::<f64>().is_ok_and(|n| n > 0.0)
+        && units.contains(&unit.trim().to_ascii_lowercase().as_str())
+    {
+        Ok(format!("{number}{}", unit.trim()))
+    } else {
+        Err(format!(
+            "expected a size such as 256MB or 2GB, got {text:?}"
+        ))
+    }
 }

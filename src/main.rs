@@ -21,8 +21,24 @@ fn main() {
     match outcome {
         Ok(code) => std::process::exit(code),
         Err(err) => {
-            eprintln!("hookstat: error: {err:#}");
+            eprintln!("hookstat: error: {}", describe(&err));
             std::process::exit(2);
         }
     }
+}
+
+/// The error and its causes on one line, without repeating a cause that the
+/// message before it already quotes, and without DuckDB's generic
+/// "Error code 1: Unknown error code".
+fn describe(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string().trim().to_string();
+        let noise = text.starts_with("Error code ") && text.ends_with("Unknown error code");
+        if text.is_empty() || noise || parts.iter().any(|p| p.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
 }

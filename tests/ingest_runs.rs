@@ -212,6 +212,21 @@ fn usage_mistakes_exit_2_with_a_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    hookstat()
+        .args(["ingest", "--memory-limit", "lots", "--db"])
+        .arg(&db)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("256MB"));
+    std::fs::write(dir.path().join("existing.json"), "{}").unwrap();
+    let out = hookstat()
+        .args(["sample", "--events", "10", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     let garbage = dir.path().join("garbage.duckdb");
     std::fs::write(&garbage, "this is not a database").unwrap();
     let (code, _, out) = ingest(&garbage, &[dir.path()], &[]);
@@ -253,7 +268,16 @@ fn query_is_read_only_and_formats_output() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
     assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 1);
+    // an empty result still has its header
+    let out = hookstat()
+        .args(["query", "--format", "csv", "--db"])
+        .arg(&db)
+        .arg("SELECT event_id, run_id FROM events WHERE false")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "event_id,run_id\n");
     // HOOKSTAT_DB selects the database too
     let out = hookstat()
         .env("HOOKSTAT_DB", &db)

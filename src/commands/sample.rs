@@ -9,6 +9,12 @@ use crate::summary::thousands;
 
 /// Writes the archive and prints what it contains.
 pub fn run(args: &SampleArgs) -> Result<ExitCode> {
+    if std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some()) {
+        anyhow::bail!(
+            "{} is not empty; write the sample into a new folder so it is not mixed with other files",
+            args.out.display()
+        );
+    }
     let layout = match args.layout {
         SampleLayoutArg::Mixed => SampleLayout::Mixed,
         SampleLayoutArg::Ndjson => SampleLayout::Ndjson,

@@ -54,7 +54,7 @@ pub fn cmb_row(event: &Map<String, Value>, issues: &mut Vec<FieldIssue>) -> CmbR
     };
     let raw_client = keep(issues, p, "client_number", coerce::text);
     let (client_number, client_number_available) = match raw_client {
-        Some(n) if n.trim() == NUMBER_NOT_AVAILABLE => (None, Some(false)),
+        Some(n) if n.trim().eq_ignore_ascii_case(NUMBER_NOT_AVAILABLE) => (None, Some(false)),
         Some(n) => (Some(n), Some(true)),
         None if p.contains_key("client_number") => (None, Some(false)),
         None => (None, None),
