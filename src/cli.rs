@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 
-/// Turn archived Truecaller for Business webhook deliveries into DuckDB
-/// tables, reports and Parquet.
+/// Turn archived Truecaller for Business webhook deliveries into typed
+/// DuckDB tables.
 #[derive(Debug, Parser)]
 #[command(name = "hookstat", version, about, long_about = None)]
 pub struct Cli {
