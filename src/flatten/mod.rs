@@ -5,6 +5,8 @@
 
 pub mod cmb;
 pub mod generic;
+pub mod naming;
+pub mod types;
 
 /// The payload key of an event type: `cmb` -> `cmb_payload`.
 pub fn payload_key(event_type: &str) -> String {
