@@ -107,3 +107,43 @@ CREATE TABLE IF NOT EXISTS source_files (
 );
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');
+
+-- Tables and columns created from the data (flattened payloads), with the
+-- JSON path each comes from and the run that first saw it.
+CREATE TABLE IF NOT EXISTS hookstat_tables (
+    table_name   VARCHAR PRIMARY KEY,
+    event_type   VARCHAR NOT NULL,
+    json_path    VARCHAR NOT NULL,       -- '$' for an event table, '$.x[*]' for a child
+    parent_table VARCHAR,
+    first_run    BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS hookstat_columns (
+    table_name  VARCHAR NOT NULL,
+    column_name VARCHAR NOT NULL,
+    json_path   VARCHAR NOT NULL,
+    data_type   VARCHAR NOT NULL,
+    first_run   BIGINT NOT NULL,
+    changed_run BIGINT NOT NULL,         -- run that last added or widened it
+    PRIMARY KEY (table_name, column_name)
+);
+
+-- Every column of every hookstat table: its type, the JSON path it comes
+-- from (NULL for fixed columns) and when it first appeared.
+CREATE OR REPLACE VIEW columns AS
+SELECT c.table_name,
+       c.column_index,
+       c.column_name,
+       c.data_type,
+       r.json_path,
+       r.first_run,
+       first.started_at AS first_seen,
+       r.changed_run
+FROM duckdb_columns() c
+LEFT JOIN hookstat_columns r USING (table_name, column_name)
+LEFT JOIN runs first ON first.run_id = r.first_run
+WHERE c.database_name = current_database()
+  AND c.schema_name = 'main'
+  AND NOT c.internal
+  AND c.table_name NOT IN ('columns')
+ORDER BY c.table_name, c.column_index;

@@ -12,7 +12,9 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::decode::{FileDecoder, Frame};
 use crate::discover::SourceFile;
-use crate::flatten::cmb::cmb_row;
+use crate::flatten::cmb::{cmb_row, KNOWN_KEYS};
+use crate::flatten::generic::flatten;
+use crate::flatten::{payload_key, ENVELOPE_KEYS};
 use crate::load::state::PreviousFile;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent, RawChunk, RawItem};
 use crate::validate::validate;
@@ -138,8 +140,14 @@ pub fn parse_chunk(raw: RawChunk) -> ParsedChunk {
             } => match validate(&raw.data[range.clone()]) {
                 Ok(valid) => {
                     let mut issues = valid.issues;
-                    let cmb = (valid.envelope.event_type == "cmb")
-                        .then(|| cmb_row(&valid.object, &mut issues));
+                    let is_cmb = valid.envelope.event_type == "cmb";
+                    let cmb = is_cmb.then(|| cmb_row(&valid.object, &mut issues));
+                    let flat = flatten(
+                        &valid.object,
+                        ENVELOPE_KEYS,
+                        &payload_key(&valid.envelope.event_type),
+                        if is_cmb { KNOWN_KEYS } else { &[] },
+                    );
                     Item::Event {
                         file,
                         location,
@@ -148,6 +156,7 @@ pub fn parse_chunk(raw: RawChunk) -> ParsedChunk {
                             envelope: valid.envelope,
                             cmb,
                             issues,
+                            flat,
                         }),
                     }
                 }

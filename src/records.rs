@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use crate::decode::{FileSummary, Frame, Location};
 use crate::flatten::cmb::CmbRow;
+use crate::flatten::generic::FlatRow;
 use crate::reject::RejectReason;
 use crate::validate::{Envelope, FieldIssue};
 
@@ -68,6 +69,8 @@ pub struct ParsedEvent {
     pub cmb: Option<CmbRow>,
     /// Values that could not be coerced.
     pub issues: Vec<FieldIssue>,
+    /// Flattened rows: the event row's extra columns, then array rows.
+    pub flat: Vec<FlatRow>,
 }
 
 /// A parsed item.

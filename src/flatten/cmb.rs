@@ -8,6 +8,22 @@ use crate::validate::{keep, FieldIssue};
 /// The literal Truecaller sends when the user's own number is unknown.
 pub const NUMBER_NOT_AVAILABLE: &str = "Phone Number Not Available";
 
+/// The `cmb_payload` keys `cmb_requests` has curated columns for; any other
+/// key becomes an extra column by the generic flattening rules.
+pub const KNOWN_KEYS: &[&str] = &[
+    "business_number",
+    "feature_set",
+    "client_number",
+    "requested_at",
+    "requested_date",
+    "requested_slot",
+    "preferred_from_time",
+    "preferred_to_time",
+    "is_interested",
+    "alternate_number",
+    "cmb_config_name",
+];
+
 /// One typed Call Me Back request (envelope columns live on the event).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CmbRow {

@@ -116,8 +116,14 @@ pub struct Cell {
 
 /// Flattens the non-envelope parts of `event`: every key except those in
 /// `skip`. The object under `root_key` (the event's `<type>_payload`)
-/// contributes its fields without its own name as prefix.
-pub fn flatten(event: &Map<String, Value>, skip: &[&str], root_key: &str) -> Vec<FlatRow> {
+/// contributes its fields, except those in `root_skip`, without its own
+/// name as prefix.
+pub fn flatten(
+    event: &Map<String, Value>,
+    skip: &[&str],
+    root_key: &str,
+    root_skip: &[&str],
+) -> Vec<FlatRow> {
     let mut rows = vec![FlatRow {
         table_path: Vec::new(),
         index: None,
@@ -130,12 +136,19 @@ pub fn flatten(event: &Map<String, Value>, skip: &[&str], root_key: &str) -> Vec
             continue;
         }
         let path = vec![Segment::Key(k.clone())];
-        let name = if k == root_key && v.is_object() {
-            Vec::new()
-        } else {
-            vec![k.clone()]
-        };
-        walk(v, path, name, 0, &mut rows);
+        match v {
+            Value::Object(fields) if k == root_key => {
+                for (ck, cv) in fields {
+                    if root_skip.contains(&ck.as_str()) {
+                        continue;
+                    }
+                    let mut p = path.clone();
+                    p.push(Segment::Key(ck.clone()));
+                    walk(cv, p, vec![ck.clone()], 0, &mut rows);
+                }
+            }
+            _ => walk(v, path, vec![k.clone()], 0, &mut rows),
+        }
     }
     rows
 }

@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn long_names_are_cut_with_a_hash() {
         let long = "x".repeat(100);
-        let a = column_name(&[long.clone()], "$.a");
+        let a = column_name(std::slice::from_ref(&long), "$.a");
         let b = column_name(&[long], "$.b");
         assert_eq!(a.len(), MAX_IDENT);
         assert_ne!(a, b);

@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use duckdb::arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder,
+    StringBuilder, TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::error::ArrowError;
@@ -24,6 +24,8 @@ pub enum Kind {
     BigInt,
     /// BOOLEAN.
     Bool,
+    /// DOUBLE.
+    Double,
     /// TIMESTAMP holding a UTC instant, microseconds since 1970.
     Timestamp,
     /// DATE, days since 1970.
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Text => DataType::Utf8,
             Kind::BigInt => DataType::Int64,
             Kind::Bool => DataType::Boolean,
+            Kind::Double => DataType::Float64,
             Kind::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
             Kind::Date => DataType::Date32,
         }
@@ -46,6 +49,7 @@ impl Kind {
             Kind::Text => Column::Text(StringBuilder::new()),
             Kind::BigInt => Column::BigInt(Int64Builder::new()),
             Kind::Bool => Column::Bool(BooleanBuilder::new()),
+            Kind::Double => Column::Double(Float64Builder::new()),
             Kind::Timestamp => Column::Timestamp(TimestampMicrosecondBuilder::new()),
             Kind::Date => Column::Date(Date32Builder::new()),
         }
@@ -56,6 +60,7 @@ enum Column {
     Text(StringBuilder),
     BigInt(Int64Builder),
     Bool(BooleanBuilder),
+    Double(Float64Builder),
     Timestamp(TimestampMicrosecondBuilder),
     Date(Date32Builder),
 }
@@ -66,6 +71,7 @@ impl Column {
             Column::Text(b) => Arc::new(b.finish()),
             Column::BigInt(b) => Arc::new(b.finish()),
             Column::Bool(b) => Arc::new(b.finish()),
+            Column::Double(b) => Arc::new(b.finish()),
             Column::Timestamp(b) => Arc::new(b.finish()),
             Column::Date(b) => Arc::new(b.finish()),
         }
@@ -76,6 +82,7 @@ impl Column {
             Column::Text(b) => b.len(),
             Column::BigInt(b) => b.len(),
             Column::Bool(b) => b.len(),
+            Column::Double(b) => b.len(),
             Column::Timestamp(b) => b.len(),
             Column::Date(b) => b.len(),
         }
@@ -84,7 +91,7 @@ impl Column {
 
 /// Buffered rows for one table.
 pub struct Batch {
-    table: &'static str,
+    table: String,
     schema: Arc<Schema>,
     columns: Vec<Column>,
     rows: usize,
@@ -92,13 +99,13 @@ pub struct Batch {
 
 impl Batch {
     /// A batch for `table` with `columns` in table order.
-    pub fn new(table: &'static str, columns: &[(&'static str, Kind)]) -> Self {
+    pub fn new<S: AsRef<str>>(table: &str, columns: &[(S, Kind)]) -> Self {
         let fields: Vec<Field> = columns
             .iter()
-            .map(|(name, kind)| Field::new(*name, kind.data_type(), true))
+            .map(|(name, kind)| Field::new(name.as_ref(), kind.data_type(), true))
             .collect();
         Batch {
-            table,
+            table: table.to_string(),
             schema: Arc::new(Schema::new(fields)),
             columns: columns.iter().map(|(_, k)| k.builder()).collect(),
             rows: 0,
@@ -106,8 +113,8 @@ impl Batch {
     }
 
     /// The target table.
-    pub fn table(&self) -> &'static str {
-        self.table
+    pub fn table(&self) -> &str {
+        &self.table
     }
 
     /// Column names in order.
@@ -178,6 +185,14 @@ impl RowWriter<'_> {
     /// A BOOLEAN cell.
     pub fn boolean(mut self, v: Option<bool>) -> Self {
         if let Column::Bool(b) = self.column() {
+            b.append_option(v);
+        }
+        self
+    }
+
+    /// A DOUBLE cell.
+    pub fn double(mut self, v: Option<f64>) -> Self {
+        if let Column::Double(b) = self.column() {
             b.append_option(v);
         }
         self

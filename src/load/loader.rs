@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use duckdb::{Appender, Connection};
 use serde::Serialize;
 
+use super::dynamic::Registry;
 use super::state::{id_hash, KnownIds, PreviousFile};
 use super::tables::Batches;
 use super::{DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, STAGE_SQL};
@@ -68,6 +69,8 @@ pub struct Loader<'a> {
     file_rejects: u64,
     /// One long-lived appender per batch (same order as `Batches::all_mut`).
     appenders: Vec<Option<Appender<'a>>>,
+    /// `cmb_requests`, `<type>_events` and their child tables.
+    registry: Registry<'a>,
 }
 
 impl<'a> Loader<'a> {
@@ -80,6 +83,7 @@ impl<'a> Loader<'a> {
         known: KnownIds,
     ) -> duckdb::Result<Self> {
         conn.execute_batch(STAGE_SQL)?;
+        let registry = Registry::load(conn, run_id)?;
         Ok(Loader {
             conn,
             run_id,
@@ -91,7 +95,8 @@ impl<'a> Loader<'a> {
             counts: RunCounts::default(),
             file_records: 0,
             file_rejects: 0,
-            appenders: (0..7).map(|_| None).collect(),
+            appenders: (0..6).map(|_| None).collect(),
+            registry,
         })
     }
 
@@ -108,7 +113,7 @@ impl<'a> Loader<'a> {
                 } => {
                     // validated as UTF-8 by the parser
                     let text = std::str::from_utf8(&data[range]).unwrap_or_default();
-                    self.event(file, &location.to_string(), text, *event);
+                    self.event(file, &location.to_string(), text, *event)?;
                 }
                 Item::Reject {
                     file,
@@ -139,7 +144,13 @@ impl<'a> Loader<'a> {
         self.flush(false)
     }
 
-    fn event(&mut self, file: usize, location: &str, text: &str, event: ParsedEvent) {
+    fn event(
+        &mut self,
+        file: usize,
+        location: &str,
+        text: &str,
+        event: ParsedEvent,
+    ) -> duckdb::Result<()> {
         self.counts.records += 1;
         self.file_records += 1;
         let env = &event.envelope;
@@ -154,7 +165,7 @@ impl<'a> Loader<'a> {
                 .text(Some(location))
                 .text(Some(text))
                 .end();
-            return;
+            return Ok(());
         }
         self.counts.inserted += 1;
         bump(&mut self.counts.inserted_by_type, &env.event_type);
@@ -169,26 +180,7 @@ impl<'a> Loader<'a> {
             .bigint(Some(self.run_id))
             .text(Some(text))
             .end();
-        if let Some(c) = &event.cmb {
-            b.cmb
-                .row()
-                .text(Some(&env.event_id))
-                .text(env.client_account_id.as_deref())
-                .timestamp(env.created_at)
-                .text(c.business_number.as_deref())
-                .text(c.feature_set.as_deref())
-                .text(c.client_number.as_deref())
-                .boolean(c.client_number_available)
-                .text(c.alternate_number.as_deref())
-                .timestamp(c.requested_at)
-                .date(c.requested_date)
-                .text(c.requested_slot.as_deref())
-                .timestamp(c.preferred_from)
-                .timestamp(c.preferred_to)
-                .boolean(c.is_interested)
-                .text(c.cmb_config_name.as_deref())
-                .end();
-        }
+        self.registry.write(env, event.cmb.as_ref(), &event.flat)?;
         for issue in &event.issues {
             self.counts.field_issues += 1;
             bump(
@@ -205,6 +197,7 @@ impl<'a> Loader<'a> {
                 .text(Some(issue.problem.code()))
                 .end();
         }
+        Ok(())
     }
 
     fn file_done(&mut self, done: FileDone) {
@@ -273,6 +266,7 @@ impl<'a> Loader<'a> {
     /// the counts. The caller records the run and commits.
     pub fn finish(mut self) -> duckdb::Result<RunCounts> {
         self.flush(true)?;
+        self.registry.finish()?;
         self.compare_duplicates()?;
         self.flush(true)?;
         self.appenders.clear();

@@ -7,6 +7,7 @@
 
 mod batch;
 pub mod db;
+pub mod dynamic;
 mod loader;
 pub mod state;
 mod tables;

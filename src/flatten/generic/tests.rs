@@ -23,7 +23,7 @@ fn nested_objects_arrays_and_scalars() {
         },
         "version": 2
     }));
-    let rows = flatten(&event, &["event_id", "event_type"], "uf_payload");
+    let rows = flatten(&event, &["event_id", "event_type"], "uf_payload", &[]);
     let main = &rows[0];
     let cells: Vec<_> = main
         .cells
@@ -116,7 +116,7 @@ proptest! {
     #[test]
     fn every_leaf_lands_in_exactly_one_cell(payload in arb_json()) {
         let event = obj(json!({"event_id": "e", "event_type": "t", "t_payload": payload.clone()}));
-        let rows = flatten(&event, &["event_id", "event_type"], "t_payload");
+        let rows = flatten(&event, &["event_id", "event_type"], "t_payload", &[]);
         let cells: usize = rows.iter().map(|r| r.cells.len()).sum();
         prop_assert_eq!(cells, count_leaves(&payload));
         // no two cells of a row share a path
@@ -132,7 +132,7 @@ proptest! {
     #[test]
     fn child_rows_point_to_existing_parents_and_keys_are_unique(payload in arb_json()) {
         let event = obj(json!({"event_id": "e", "event_type": "t", "t_payload": payload}));
-        let rows = flatten(&event, &["event_id", "event_type"], "t_payload");
+        let rows = flatten(&event, &["event_id", "event_type"], "t_payload", &[]);
         let mut seen = std::collections::HashSet::new();
         for r in &rows {
             prop_assert!(seen.insert((json_path(&r.table_path), r.key.clone())));
@@ -151,6 +151,19 @@ proptest! {
     fn flattening_is_deterministic(payload in arb_json()) {
         let event = obj(json!({"event_id": "e", "event_type": "t", "t_payload": payload}));
         let skip = ["event_id", "event_type"];
-        prop_assert_eq!(flatten(&event, &skip, "t_payload"), flatten(&event, &skip, "t_payload"));
+        prop_assert_eq!(flatten(&event, &skip, "t_payload", &[]), flatten(&event, &skip, "t_payload", &[]));
     }
+}
+
+#[test]
+fn known_root_fields_can_be_skipped() {
+    let event = obj(json!({"cmb_payload": {"is_interested": true, "number_group": "G1"}}));
+    let rows = flatten(&event, &[], "cmb_payload", &["is_interested"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].cells.len(), 1);
+    assert_eq!(
+        json_path(&rows[0].cells[0].path),
+        "$.cmb_payload.number_group"
+    );
+    assert_eq!(rows[0].cells[0].name_path, vec!["number_group".to_string()]);
 }

@@ -1,0 +1,282 @@
+//! One table whose columns come from the data: fixed leading columns, then
+//! one column per JSON path seen, added and widened as values require.
+
+use std::collections::HashMap;
+
+use duckdb::{Appender, Connection};
+
+use super::super::batch::{Batch, Kind, RowWriter};
+use crate::flatten::generic::{json_path, Cell, Leaf};
+use crate::flatten::naming::{column_name, Names};
+use crate::flatten::types::{convert, ColumnType, Typed};
+
+const CREATE_TABLE: &str = include_str!("../../../sql/dynamic/create_table.sql");
+const ADD_COLUMN: &str = include_str!("../../../sql/dynamic/add_column.sql");
+const WIDEN_COLUMN: &str = include_str!("../../../sql/dynamic/widen_column.sql");
+
+/// Rows buffered before they are appended.
+const FLUSH_ROWS: usize = 16 * 1024;
+
+/// Quotes an SQL identifier.
+pub fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn kind_of(ty: ColumnType) -> Kind {
+    match ty {
+        ColumnType::Boolean => Kind::Bool,
+        ColumnType::BigInt => Kind::BigInt,
+        ColumnType::Double => Kind::Double,
+        ColumnType::Timestamp => Kind::Timestamp,
+        ColumnType::Varchar => Kind::Text,
+    }
+}
+
+/// SQL type of a fixed column kind.
+pub fn sql_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "VARCHAR",
+        Kind::BigInt => "BIGINT",
+        Kind::Bool => "BOOLEAN",
+        Kind::Double => "DOUBLE",
+        Kind::Timestamp => "TIMESTAMP",
+        Kind::Date => "DATE",
+    }
+}
+
+/// A column created from the data.
+#[derive(Debug, Clone)]
+pub struct DataColumn {
+    /// SQL name.
+    pub name: String,
+    /// JSON path it holds.
+    pub path: String,
+    /// Current type.
+    pub ty: ColumnType,
+    /// Run that first saw it.
+    pub first_run: i64,
+    /// Run that last added or widened it.
+    pub changed_run: i64,
+}
+
+/// A table with fixed leading columns and data columns.
+pub struct DynamicTable<'a> {
+    /// SQL name.
+    pub name: String,
+    /// Event type it belongs to.
+    pub event_type: String,
+    /// JSON path of the array (`$` for the event table).
+    pub json_path: String,
+    /// Parent table (None for an event table).
+    pub parent: Option<String>,
+    /// Run that created it.
+    pub first_run: i64,
+    /// True when this run created it.
+    pub is_new: bool,
+    fixed: Vec<(String, Kind)>,
+    /// Data columns in table order.
+    pub columns: Vec<DataColumn>,
+    by_path: HashMap<String, usize>,
+    names: Names,
+    batch: Batch,
+    appender: Option<Appender<'a>>,
+}
+
+impl<'a> DynamicTable<'a> {
+    /// A table with `fixed` columns and known data `columns`.
+    pub fn new(
+        name: String,
+        event_type: String,
+        json_path: String,
+        parent: Option<String>,
+        fixed: &[(&str, Kind)],
+        columns: Vec<DataColumn>,
+        first_run: i64,
+    ) -> Self {
+        let fixed: Vec<(String, Kind)> = fixed.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+        let mut names = Names::with_reserved(fixed.iter().map(|(n, _)| n.as_str()));
+        for c in &columns {
+            names.take(&c.name);
+        }
+        let by_path = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.path.clone(), i))
+            .collect();
+        let batch = Batch::new(&name, &[] as &[(&str, Kind)]);
+        let mut table = DynamicTable {
+            name,
+            event_type,
+            json_path,
+            parent,
+            first_run,
+            is_new: false,
+            fixed,
+            columns,
+            by_path,
+            names,
+            batch,
+            appender: None,
+        };
+        table.rebuild_batch();
+        table
+    }
+
+    fn rebuild_batch(&mut self) {
+        let mut spec: Vec<(String, Kind)> = self.fixed.clone();
+        spec.extend(self.columns.iter().map(|c| (c.name.clone(), kind_of(c.ty))));
+        self.batch = Batch::new(&self.name, &spec);
+    }
+
+    /// Creates the table if it does not exist.
+    pub fn create(&self, conn: &Connection) -> duckdb::Result<()> {
+        let mut cols: Vec<String> = self
+            .fixed
+            .iter()
+            .map(|(n, k)| format!("{} {}", quote(n), sql_of(*k)))
+            .collect();
+        cols.extend(
+            self.columns
+                .iter()
+                .map(|c| format!("{} {}", quote(&c.name), c.ty.sql())),
+        );
+        let sql = CREATE_TABLE
+            .replace("{table}", &quote(&self.name))
+            .replace("{columns}", &cols.join(", "));
+        conn.execute_batch(&sql)
+    }
+
+    /// Appends the buffered rows.
+    pub fn flush(&mut self, conn: &'a Connection) -> duckdb::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let rows = self
+            .batch
+            .take()
+            .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
+        if self.appender.is_none() {
+            self.appender = Some(conn.appender(&self.name)?);
+        }
+        if let Some(appender) = self.appender.as_mut() {
+            appender.append_record_batch(rows)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes and closes the appender (before DDL or at the end of a run).
+    pub fn close(&mut self, conn: &'a Connection) -> duckdb::Result<()> {
+        self.flush(conn)?;
+        if let Some(mut appender) = self.appender.take() {
+            appender.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Makes sure every cell has a column that can hold it.
+    fn prepare(&mut self, conn: &'a Connection, run_id: i64, cells: &[Cell]) -> duckdb::Result<()> {
+        for cell in cells {
+            let path = json_path(&cell.path);
+            match self.by_path.get(&path).copied() {
+                None => {
+                    let wanted = column_name(&cell.name_path, &path);
+                    let name = self.names.claim(&wanted, &path);
+                    let ty = ColumnType::of(&cell.leaf, &name);
+                    self.close(conn)?;
+                    let sql = ADD_COLUMN
+                        .replace("{table}", &quote(&self.name))
+                        .replace("{column}", &quote(&name))
+                        .replace("{type}", ty.sql());
+                    conn.execute_batch(&sql)?;
+                    self.by_path.insert(path.clone(), self.columns.len());
+                    self.columns.push(DataColumn {
+                        name,
+                        path,
+                        ty,
+                        first_run: run_id,
+                        changed_run: run_id,
+                    });
+                    self.rebuild_batch();
+                }
+                Some(i) => {
+                    let old = self.columns[i].ty;
+                    let new = old.widen(ColumnType::of(&cell.leaf, &self.columns[i].name));
+                    if new != old {
+                        self.close(conn)?;
+                        let column = quote(&self.columns[i].name);
+                        let using = if old == ColumnType::Timestamp {
+                            format!("CAST(CAST(epoch({column}) AS BIGINT) AS {})", new.sql())
+                        } else {
+                            format!("CAST({column} AS {})", new.sql())
+                        };
+                        let sql = WIDEN_COLUMN
+                            .replace("{table}", &quote(&self.name))
+                            .replace("{column}", &column)
+                            .replace("{type}", new.sql())
+                            .replace("{using}", &using);
+                        conn.execute_batch(&sql)?;
+                        self.columns[i].ty = new;
+                        self.columns[i].changed_run = run_id;
+                        self.rebuild_batch();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one row: the fixed cells through `fixed`, then `cells`.
+    pub fn write(
+        &mut self,
+        conn: &'a Connection,
+        run_id: i64,
+        fixed: impl FnOnce(RowWriter<'_>) -> RowWriter<'_>,
+        cells: &[Cell],
+    ) -> duckdb::Result<()> {
+        self.prepare(conn, run_id, cells)?;
+        let mut slots: Vec<Option<&Leaf>> = vec![None; self.columns.len()];
+        for cell in cells {
+            if let Some(&i) = self.by_path.get(&json_path(&cell.path)) {
+                slots[i] = Some(&cell.leaf);
+            }
+        }
+        let mut row = fixed(self.batch.row());
+        for (col, slot) in self.columns.iter().zip(slots) {
+            let typed = slot.map(|leaf| convert(leaf, col.ty));
+            row = match col.ty {
+                ColumnType::Boolean => row.boolean(typed.and_then(|t| match t {
+                    Typed::Bool(b) => Some(b),
+                    _ => None,
+                })),
+                ColumnType::BigInt => row.bigint(typed.and_then(|t| match t {
+                    Typed::Int(i) => Some(i),
+                    _ => None,
+                })),
+                ColumnType::Double => row.double(typed.and_then(|t| match t {
+                    Typed::Float(f) => Some(f),
+                    _ => None,
+                })),
+                ColumnType::Timestamp => row.timestamp(typed.and_then(|t| match t {
+                    Typed::Micros(m) => Some(m),
+                    _ => None,
+                })),
+                ColumnType::Varchar => row.text(
+                    typed
+                        .map(|t| match t {
+                            Typed::Text(s) => s,
+                            Typed::Bool(b) => b.to_string(),
+                            Typed::Int(i) => i.to_string(),
+                            Typed::Float(f) => f.to_string(),
+                            Typed::Micros(m) => (m / 1_000_000).to_string(),
+                        })
+                        .as_deref(),
+                ),
+            };
+        }
+        row.end();
+        if self.batch.len() >= FLUSH_ROWS {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+}
