@@ -36,8 +36,23 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Run read-only SQL against the database.
     Query(QueryArgs),
+    /// List tables and columns: types, JSON paths, when they first appeared.
+    Schema(SchemaArgs),
     /// Write a realistic synthetic archive for demos, tests and benchmarks.
     Sample(SampleArgs),
+}
+
+/// `hookstat schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only this table.
+    #[arg(value_name = "TABLE")]
+    pub table: Option<String>,
 }
 
 /// `hookstat ingest`.

@@ -3,6 +3,7 @@
 pub mod ingest;
 pub mod query;
 pub mod sample;
+pub mod schema;
 
 /// Process exit status: 0 ok, 1 finished but `--strict` limits exceeded,
 /// 2 could not run.
