@@ -91,6 +91,8 @@ fn is_plain_key(k: &str) -> bool {
 pub struct FlatRow {
     /// Path of the array whose element this row is (empty for the event row).
     pub table_path: Vec<Segment>,
+    /// [`json_path`] of `table_path` (`$` for the event row).
+    pub table_json_path: String,
     /// Position in that array (None for the event row).
     pub index: Option<i64>,
     /// Identifies the row within its event: element indexes joined by `.`
@@ -110,6 +112,8 @@ pub struct Cell {
     pub name_path: Vec<String>,
     /// Full path from the event root.
     pub path: Vec<Segment>,
+    /// [`json_path`] of `path`: the registry key of its column.
+    pub json_path: String,
     /// The value.
     pub leaf: Leaf,
 }
@@ -126,6 +130,7 @@ pub fn flatten(
 ) -> Vec<FlatRow> {
     let mut rows = vec![FlatRow {
         table_path: Vec::new(),
+        table_json_path: "$".to_string(),
         index: None,
         key: String::new(),
         parent_key: None,
@@ -170,6 +175,7 @@ fn walk(v: &Value, path: Vec<Segment>, name: Vec<String>, row: usize, rows: &mut
             let mut table_path = path;
             table_path.push(Segment::Elements);
             let parent_key = (!rows[row].table_path.is_empty()).then(|| rows[row].key.clone());
+            let table_json_path = json_path(&table_path);
             for (i, item) in items.iter().enumerate() {
                 let key = match &parent_key {
                     Some(p) => format!("{p}.{i}"),
@@ -177,6 +183,7 @@ fn walk(v: &Value, path: Vec<Segment>, name: Vec<String>, row: usize, rows: &mut
                 };
                 rows.push(FlatRow {
                     table_path: table_path.clone(),
+                    table_json_path: table_json_path.clone(),
                     index: Some(i as i64),
                     key,
                     parent_key: parent_key.clone(),
@@ -195,6 +202,7 @@ fn walk(v: &Value, path: Vec<Segment>, name: Vec<String>, row: usize, rows: &mut
             if let Some(leaf) = Leaf::from_value(scalar) {
                 rows[row].cells.push(Cell {
                     name_path: name,
+                    json_path: json_path(&path),
                     path,
                     leaf,
                 });

@@ -56,7 +56,8 @@ pub struct Registry<'a> {
     conn: &'a Connection,
     run_id: i64,
     tables: Vec<DynamicTable<'a>>,
-    by_key: HashMap<(String, String), usize>,
+    /// event type -> table JSON path -> index in `tables`.
+    by_key: HashMap<String, HashMap<String, usize>>,
     table_names: Names,
 }
 
@@ -121,19 +122,22 @@ impl<'a> Registry<'a> {
     }
 
     fn insert(&mut self, table: DynamicTable<'a>) -> usize {
-        let key = (table.event_type.clone(), table.json_path.clone());
+        let index = self.tables.len();
+        self.by_key
+            .entry(table.event_type.clone())
+            .or_default()
+            .insert(table.json_path.clone(), index);
         self.tables.push(table);
-        self.by_key.insert(key, self.tables.len() - 1);
-        self.tables.len() - 1
+        index
     }
 
     /// The table for `event_type` rows at array `path` (`$` for the event
     /// row), created if this is the first time.
-    fn table(&mut self, event_type: &str, path: &[Segment]) -> duckdb::Result<usize> {
-        let jp = json_path(path);
-        if let Some(&i) = self.by_key.get(&(event_type.to_string(), jp.clone())) {
+    fn table(&mut self, event_type: &str, path: &[Segment], jp: &str) -> duckdb::Result<usize> {
+        if let Some(&i) = self.by_key.get(event_type).and_then(|m| m.get(jp)) {
             return Ok(i);
         }
+        let jp = jp.to_string();
         let root_key = format!("{event_type}_payload");
         let (name, parent) = if path.is_empty() {
             let name = if event_type == "cmb" {
@@ -148,9 +152,9 @@ impl<'a> Registry<'a> {
                 .iter()
                 .rposition(|s| *s == Segment::Elements)
                 .map_or(&path[..0], |j| &path[..=j]);
-            let parent = self.table(event_type, parent_path)?;
+            let parent = self.table(event_type, parent_path, &json_path(parent_path))?;
             let parent_name = self.tables[parent].name.clone();
-            let root = self.table(event_type, &[])?;
+            let root = self.table(event_type, &[], "$")?;
             let wanted = fit(
                 format!(
                     "{}__{}",
@@ -186,7 +190,7 @@ impl<'a> Registry<'a> {
     ) -> duckdb::Result<()> {
         let (conn, run_id) = (self.conn, self.run_id);
         for row in rows {
-            let i = self.table(&env.event_type, &row.table_path)?;
+            let i = self.table(&env.event_type, &row.table_path, &row.table_json_path)?;
             let table = &mut self.tables[i];
             if !row.table_path.is_empty() {
                 table.write(

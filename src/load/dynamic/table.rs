@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use duckdb::{Appender, Connection};
 
 use super::super::batch::{Batch, Kind, RowWriter};
-use crate::flatten::generic::{json_path, Cell, Leaf};
+use crate::flatten::generic::{Cell, Leaf};
 use crate::flatten::naming::{column_name, Names};
 use crate::flatten::types::{convert, ColumnType, Typed};
 
@@ -173,14 +173,21 @@ impl<'a> DynamicTable<'a> {
         Ok(())
     }
 
-    /// Makes sure every cell has a column that can hold it.
-    fn prepare(&mut self, conn: &'a Connection, run_id: i64, cells: &[Cell]) -> duckdb::Result<()> {
+    /// Makes sure every cell has a column that can hold it; returns the
+    /// column index of each cell.
+    fn prepare(
+        &mut self,
+        conn: &'a Connection,
+        run_id: i64,
+        cells: &[Cell],
+    ) -> duckdb::Result<Vec<usize>> {
+        let mut indexes = Vec::with_capacity(cells.len());
         for cell in cells {
-            let path = json_path(&cell.path);
-            match self.by_path.get(&path).copied() {
+            let path = &cell.json_path;
+            match self.by_path.get(path).copied() {
                 None => {
-                    let wanted = column_name(&cell.name_path, &path);
-                    let name = self.names.claim(&wanted, &path);
+                    let wanted = column_name(&cell.name_path, path);
+                    let name = self.names.claim(&wanted, path);
                     let ty = ColumnType::of(&cell.leaf, &name);
                     self.close(conn)?;
                     let sql = ADD_COLUMN
@@ -188,10 +195,11 @@ impl<'a> DynamicTable<'a> {
                         .replace("{column}", &quote(&name))
                         .replace("{type}", ty.sql());
                     conn.execute_batch(&sql)?;
+                    indexes.push(self.columns.len());
                     self.by_path.insert(path.clone(), self.columns.len());
                     self.columns.push(DataColumn {
                         name,
-                        path,
+                        path: path.clone(),
                         ty,
                         first_run: run_id,
                         changed_run: run_id,
@@ -199,6 +207,7 @@ impl<'a> DynamicTable<'a> {
                     self.rebuild_batch();
                 }
                 Some(i) => {
+                    indexes.push(i);
                     let old = self.columns[i].ty;
                     let new = old.widen(ColumnType::of(&cell.leaf, &self.columns[i].name));
                     if new != old {
@@ -222,7 +231,7 @@ impl<'a> DynamicTable<'a> {
                 }
             }
         }
-        Ok(())
+        Ok(indexes)
     }
 
     /// Writes one row: the fixed cells through `fixed`, then `cells`.
@@ -233,12 +242,10 @@ impl<'a> DynamicTable<'a> {
         fixed: impl FnOnce(RowWriter<'_>) -> RowWriter<'_>,
         cells: &[Cell],
     ) -> duckdb::Result<()> {
-        self.prepare(conn, run_id, cells)?;
+        let indexes = self.prepare(conn, run_id, cells)?;
         let mut slots: Vec<Option<&Leaf>> = vec![None; self.columns.len()];
-        for cell in cells {
-            if let Some(&i) = self.by_path.get(&json_path(&cell.path)) {
-                slots[i] = Some(&cell.leaf);
-            }
+        for (cell, i) in cells.iter().zip(indexes) {
+            slots[i] = Some(&cell.leaf);
         }
         let mut row = fixed(self.batch.row());
         for (col, slot) in self.columns.iter().zip(slots) {
