@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use duckdb::Connection;
 
-use super::batch::Kind;
+use super::batch::{Kind, RowWriter};
 use super::tables::CMB_REQUESTS;
 use crate::flatten::cmb::CmbRow;
 use crate::flatten::generic::{json_path, FlatRow, Segment};
@@ -49,6 +49,13 @@ fn fixed_for(event_type: &str, is_child: bool) -> &'static [(&'static str, Kind)
         (false, true) => CMB_REQUESTS,
         (false, false) => EVENT_FIXED,
     }
+}
+
+/// The fixed envelope cells every event table starts with.
+fn envelope_cells<'w>(w: RowWriter<'w>, env: &Envelope) -> RowWriter<'w> {
+    w.text(Some(&env.event_id))
+        .text(env.client_account_id.as_deref())
+        .timestamp(env.created_at)
 }
 
 /// All flattened tables of the database.
@@ -209,9 +216,7 @@ impl<'a> Registry<'a> {
                     conn,
                     run_id,
                     |w| {
-                        w.text(Some(&env.event_id))
-                            .text(env.client_account_id.as_deref())
-                            .timestamp(env.created_at)
+                        envelope_cells(w, env)
                             .text(c.business_number.as_deref())
                             .text(c.feature_set.as_deref())
                             .text(c.client_number.as_deref())
@@ -228,16 +233,7 @@ impl<'a> Registry<'a> {
                     &row.cells,
                 )?;
             } else {
-                table.write(
-                    conn,
-                    run_id,
-                    |w| {
-                        w.text(Some(&env.event_id))
-                            .text(env.client_account_id.as_deref())
-                            .timestamp(env.created_at)
-                    },
-                    &row.cells,
-                )?;
+                table.write(conn, run_id, |w| envelope_cells(w, env), &row.cells)?;
             }
         }
         Ok(())
