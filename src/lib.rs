@@ -13,6 +13,7 @@ pub mod output;
 pub mod pipeline;
 pub mod records;
 pub mod reject;
+pub mod report;
 pub mod sample;
 pub mod summary;
 pub mod validate;

@@ -1,0 +1,14 @@
+-- title: Daily requests and interest rate
+-- description: Requests per local day and configuration.
+-- chart: lines
+-- x: day
+-- series: cmb_config_name
+-- y: requests
+SELECT requested_local::DATE AS day,
+       coalesce(cmb_config_name, '(none)') AS cmb_config_name,
+       count(*) AS requests,
+       count(*) FILTER (WHERE is_interested) AS interested,
+       interested / nullif(count(*) FILTER (WHERE is_interested IS NOT NULL), 0) AS interest_rate
+FROM report_cmb
+GROUP BY 1, 2
+ORDER BY 1, 2;

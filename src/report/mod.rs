@@ -1,0 +1,8 @@
+//! Stage 6: reports. Each report is a `.sql` file (`reports/`, embedded,
+//! plus any dropped into the reports folder) run against a read-only
+//! connection prepared with filters and helper macros
+//! (`sql/report/prelude.sql`).
+
+pub mod definition;
+pub mod params;
+pub mod run;
