@@ -36,10 +36,37 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Run read-only SQL against the database.
     Query(QueryArgs),
+    /// Run the reports (SQL files) and write one CSV per report.
+    Report(ReportArgs),
     /// List tables and columns: types, JSON paths, when they first appeared.
     Schema(SchemaArgs),
     /// Write a realistic synthetic archive for demos, tests and benchmarks.
     Sample(SampleArgs),
+}
+
+/// `hookstat report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Folder for the report files (created if missing).
+    #[arg(long, default_value = "reports-out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Time zone for local days and hours (IANA name).
+    #[arg(long, default_value = "UTC", value_parser = crate::report::params::parse_tz, value_name = "ZONE")]
+    pub tz: chrono_tz::Tz,
+    /// First local day included (YYYY-MM-DD).
+    #[arg(long, value_parser = crate::report::params::parse_date, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last local day included (YYYY-MM-DD).
+    #[arg(long, value_parser = crate::report::params::parse_date, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Only this Call Me Back configuration (repeat for several).
+    #[arg(long = "config", value_name = "NAME")]
+    pub configs: Vec<String>,
+    /// Folder of extra or replacement report files (default: ./reports when it exists).
+    #[arg(long, value_name = "DIR")]
+    pub reports: Option<PathBuf>,
 }
 
 /// `hookstat schema`.

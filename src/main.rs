@@ -16,6 +16,7 @@ fn main() {
     let outcome = match &cli.command {
         Command::Ingest(args) => commands::ingest::run(args),
         Command::Query(args) => commands::query::run(args),
+        Command::Report(args) => commands::report::run(args),
         Command::Schema(args) => commands::schema::run(args),
         Command::Sample(args) => commands::sample::run(args),
     };

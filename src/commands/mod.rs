@@ -2,6 +2,7 @@
 
 pub mod ingest;
 pub mod query;
+pub mod report;
 pub mod sample;
 pub mod schema;
 
