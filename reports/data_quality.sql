@@ -3,6 +3,7 @@
 -- chart: stacked
 -- x: run_id
 -- y: inserted, duplicates, rejected
+-- y_label: records
 SELECT r.run_id,
        r.files_read,
        r.records,

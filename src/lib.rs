@@ -3,6 +3,7 @@
 //! discover -> decode -> validate -> flatten -> load.
 //! See ARCHITECTURE.md for the codemap and invariants.
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod decode;

@@ -138,6 +138,27 @@ fn built_in_reports_over_the_sample() {
             "interest_rate"
         ]
     );
+    for name in [
+        "interest_rate",
+        "config_comparison",
+        "popular_slots",
+        "response_times",
+        "daily_trend",
+        "data_quality",
+    ] {
+        let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "{name}.png"
+        );
+        let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{name}.svg");
+    }
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(page.matches("<svg").count(), 6);
+    assert!(page.contains("Interest rate by Call Me Back configuration"));
+    assert!(page.contains("time zone Asia/Kolkata"));
+    assert!(!page.contains("src=\"http"), "self-contained");
     let (header, rows) = read_csv(&out.join("data_quality.csv"));
     assert_eq!(
         &header[..7],

@@ -1,14 +1,17 @@
-//! `hookstat report`: run every report and write `<name>.csv` per report.
+//! `hookstat report`: run every report; write `<name>.csv`, `<name>.svg`,
+//! `<name>.png` per report and one self-contained `index.html`.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use super::ExitCode;
+use crate::chart::{self, table::Table};
 use crate::cli::ReportArgs;
 use crate::load::db;
 use crate::output::{self, Format};
 use crate::report::definition;
+use crate::report::html::{self, Section};
 use crate::report::params::ReportParams;
 use crate::report::run;
 
@@ -31,6 +34,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let (reports, mut failures) = definition::load(dir);
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {
         match outcome.result {
             Ok(batches) => {
@@ -38,16 +42,53 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
                 let mut file = std::fs::File::create(&path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 output::write(&batches, Format::Csv, &mut file)?;
-                let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+                let table = Table::from_batches(&batches);
+                let name = &outcome.report.name;
+                let chart = match chart::spec_for(&outcome.report, &table) {
+                    Ok(Some((spec, axes))) => {
+                        chart::render(&outcome.report, &spec, &axes, &args.out).map(Some)
+                    }
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(e),
+                };
+                let svg = chart.unwrap_or_else(|e| {
+                    failures.push(format!("{name} ({}): chart: {e}", outcome.report.origin));
+                    None
+                });
                 eprintln!(
-                    "  {:<20} {rows:>6} rows  {}",
-                    outcome.report.name,
+                    "  {name:<20} {:>6} rows  {}",
+                    table.rows.len(),
                     path.display()
                 );
+                pages.push(Section {
+                    report: outcome.report,
+                    table,
+                    svg,
+                    error: None,
+                });
             }
-            Err(e) => failures.push(e),
+            Err(e) => {
+                pages.push(Section {
+                    report: outcome.report,
+                    table: Table::default(),
+                    svg: None,
+                    error: Some(e.clone()),
+                });
+                failures.push(e);
+            }
         }
     }
+    let index = args.out.join("index.html");
+    let page = html::page(&html::PageInfo {
+        params: &params,
+        generated_at: chrono::Utc::now()
+            .format("%Y-%m-%d %H:%M:%S UTC")
+            .to_string(),
+        database: args.db.db.display().to_string(),
+        sections: &pages,
+    });
+    std::fs::write(&index, page).with_context(|| format!("cannot write {}", index.display()))?;
+    eprintln!("  report page          {}", index.display());
     for failure in &failures {
         eprintln!("hookstat: report failed: {failure}");
     }
