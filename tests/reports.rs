@@ -262,3 +262,36 @@ fn bad_zone_date_or_config_is_a_clear_error() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+/// The reports over the committed sample archive, byte for byte. After an
+/// intended change, regenerate with `UPDATE_GOLDEN=1 cargo test --release
+/// --test reports` and review the diff.
+#[test]
+fn report_csvs_match_the_golden_files() {
+    let (dir, db) = loaded_sample();
+    let out = dir.path().join("out");
+    let o = report(&db, &out, &["--tz", "Asia/Kolkata"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/reports");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    for name in [
+        "interest_rate",
+        "config_comparison",
+        "popular_slots",
+        "response_times",
+        "daily_trend",
+        "data_quality",
+    ] {
+        let got = std::fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
+        let path = golden.join(format!("{name}.csv"));
+        if update {
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            got == want,
+            "{name}.csv differs from {} (UPDATE_GOLDEN=1 to regenerate)",
+            path.display()
+        );
+    }
+}

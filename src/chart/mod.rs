@@ -194,6 +194,16 @@ pub fn render(report: &Report, spec: &Spec, axes: &Axes, dir: &Path) -> Result<S
         draw::draw(&area, report.title(), axes, spec)?;
         area.present().map_err(|e| e.to_string())?;
     }
+    // viewers do not know the embedded families' names: name real fonts
+    let svg = svg
+        .replace(
+            fonts::LATIN_FAMILY,
+            "Noto Sans, DejaVu Sans, Arial, sans-serif",
+        )
+        .replace(
+            fonts::DEVANAGARI_FAMILY,
+            "Noto Sans Devanagari, Noto Sans, sans-serif",
+        );
     std::fs::write(dir.join(format!("{}.svg", report.name)), &svg).map_err(|e| e.to_string())?;
     let png = dir.join(format!("{}.png", report.name));
     let area = BitMapBackend::new(&png, SIZE).into_drawing_area();

@@ -111,6 +111,21 @@ pub fn page(info: &PageInfo<'_>) -> String {
     s
 }
 
+/// Decimals shortened for reading (the CSV keeps full precision).
+fn readable(cell: &str) -> String {
+    match cell.parse::<f64>() {
+        Ok(v) if cell.contains(['.', 'e']) && v.is_finite() => {
+            if v != 0.0 && v.abs() < 0.001 {
+                format!("{v:.2e}")
+            } else {
+                let text = format!("{v:.4}");
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
+        }
+        _ => cell.to_string(),
+    }
+}
+
 fn table_html(s: &mut String, table: &Table) {
     s.push_str("<table><tr>");
     for c in &table.columns {
@@ -120,7 +135,7 @@ fn table_html(s: &mut String, table: &Table) {
     for row in table.rows.iter().take(MAX_ROWS) {
         s.push_str("<tr>");
         for cell in row {
-            let _ = write!(s, "<td>{}</td>", escape(cell));
+            let _ = write!(s, "<td>{}</td>", escape(&readable(cell)));
         }
         s.push_str("</tr>");
     }
@@ -130,6 +145,24 @@ fn table_html(s: &mut String, table: &Table) {
             s,
             "<p class=\"meta\">First {MAX_ROWS} of {} rows.</p>",
             table.rows.len()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_numbers_and_escaping() {
+        assert_eq!(readable("0.6775510204081633"), "0.6776");
+        assert_eq!(readable("4.117140322001944e-7"), "4.12e-7");
+        assert_eq!(readable("1073"), "1073");
+        assert_eq!(readable("2.0"), "2");
+        assert_eq!(readable("CMB Default"), "CMB Default");
+        assert_eq!(
+            escape("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
         );
     }
 }
