@@ -7,6 +7,15 @@ use std::path::Path;
 
 use common::*;
 
+const BUILT_IN: [&str; 6] = [
+    "interest_rate",
+    "config_comparison",
+    "popular_slots",
+    "response_times",
+    "daily_trend",
+    "data_quality",
+];
+
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let header = reader
@@ -138,14 +147,7 @@ fn built_in_reports_over_the_sample() {
             "interest_rate"
         ]
     );
-    for name in [
-        "interest_rate",
-        "config_comparison",
-        "popular_slots",
-        "response_times",
-        "daily_trend",
-        "data_quality",
-    ] {
+    for name in BUILT_IN {
         let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
         assert!(
             png.starts_with(b"\x89PNG") && png.len() > 10_000,
@@ -274,14 +276,7 @@ fn report_csvs_match_the_golden_files() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/reports");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    for name in [
-        "interest_rate",
-        "config_comparison",
-        "popular_slots",
-        "response_times",
-        "daily_trend",
-        "data_quality",
-    ] {
+    for name in BUILT_IN {
         let got = std::fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
         let path = golden.join(format!("{name}.csv"));
         if update {

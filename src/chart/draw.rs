@@ -187,6 +187,22 @@ pub fn draw<DB: DrawingBackend>(
     }
 }
 
+/// A chart builder with the common caption, margin and label areas.
+fn builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    x_area: u32,
+    y_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let (_, title_text) = fit(title);
+    let mut b = ChartBuilder::on(area);
+    b.caption(title_text, font(22))
+        .margin(20)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area);
+    b
+}
+
 fn bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
@@ -213,12 +229,7 @@ fn bars<DB: DrawingBackend>(
         all.extend(w.iter().flat_map(|(l, h)| [*l, *h]).flatten());
     }
     let (ymin, ymax) = value_range(all.into_iter());
-    let (_, title_text) = fit(title);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title_text, font(22))
-        .margin(20)
-        .x_label_area_size(80)
-        .y_label_area_size(90)
+    let mut chart = builder(area, title, 80, 90)
         .build_cartesian_2d((0..slots).into_segmented(), ymin..ymax)
         .map_err(err)?;
     chart
@@ -313,12 +324,8 @@ fn heatmap<DB: DrawingBackend>(
         .copied()
         .fold(0.0f64, f64::max)
         .max(1e-12);
-    let (_, title_text) = fit(&format!("{title} (darkest = {max})"));
-    let mut chart = ChartBuilder::on(area)
-        .caption(title_text, font(22))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(110)
+    let title = format!("{title} (darkest = {max})");
+    let mut chart = builder(area, &title, 60, 110)
         .build_cartesian_2d(
             (0..xs.len() as i32).into_segmented(),
             (0..ys.len() as i32).into_segmented(),
@@ -374,12 +381,7 @@ fn lines<DB: DrawingBackend>(
 ) -> DrawResult {
     let (ymin, ymax) = value_range(series.iter().flat_map(|(_, v)| v.iter().flatten().copied()));
     let last = (xs.len() as i32 - 1).max(1);
-    let (_, title_text) = fit(title);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title_text, font(22))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
+    let mut chart = builder(area, title, 60, 90)
         .build_cartesian_2d(0..last, ymin..ymax)
         .map_err(err)?;
     let x_label = |i: &i32| xs.get(*i as usize).cloned().unwrap_or_default();
