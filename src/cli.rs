@@ -38,6 +38,8 @@ pub enum Command {
     Query(QueryArgs),
     /// Run the reports (SQL files) and write one CSV per report.
     Report(ReportArgs),
+    /// Export the tables as Hive-partitioned Parquet for BI tools.
+    Export(ExportArgs),
     /// List tables and columns: types, JSON paths, when they first appeared.
     Schema(SchemaArgs),
     /// Write a realistic synthetic archive for demos, tests and benchmarks.
@@ -67,6 +69,33 @@ pub struct ReportArgs {
     /// Folder of extra or replacement report files (default: ./reports when it exists).
     #[arg(long, value_name = "DIR")]
     pub reports: Option<PathBuf>,
+}
+
+/// `hookstat export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Folder to write into (one sub-folder per table).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only these tables (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "TABLE")]
+    pub tables: Vec<String>,
+    /// Personal data (phone numbers): hash, mask, drop or keep.
+    #[arg(long, value_enum, default_value_t = crate::export::pii::PiiPolicy::Hash)]
+    pub pii: crate::export::pii::PiiPolicy,
+    /// Salt for --pii hash (default: generated once and stored in the database).
+    #[arg(
+        long,
+        env = "HOOKSTAT_PII_SALT",
+        value_name = "SALT",
+        hide_env_values = true
+    )]
+    pub pii_salt: Option<String>,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `hookstat schema`.

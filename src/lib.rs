@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod decode;
 pub mod discover;
+pub mod export;
 pub mod flatten;
 pub mod load;
 pub mod output;

@@ -17,6 +17,7 @@ fn main() {
         Command::Ingest(args) => commands::ingest::run(args),
         Command::Query(args) => commands::query::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Schema(args) => commands::schema::run(args),
         Command::Sample(args) => commands::sample::run(args),
     };

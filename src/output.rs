@@ -24,7 +24,23 @@ pub enum Format {
 pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Result<()> {
     match format {
         Format::Table => {
-            writeln!(out, "{}", pretty_format_batches(batches)?)?;
+            let shown: Vec<RecordBatch> = batches
+                .iter()
+                .map(|b| {
+                    let fields: Vec<_> = b
+                        .schema()
+                        .fields()
+                        .iter()
+                        .zip(displayable_columns(b))
+                        .map(|(f, c)| f.as_ref().clone().with_data_type(c.data_type().clone()))
+                        .collect();
+                    RecordBatch::try_new(
+                        std::sync::Arc::new(duckdb::arrow::datatypes::Schema::new(fields)),
+                        displayable_columns(b),
+                    )
+                })
+                .collect::<Result<_, _>>()?;
+            writeln!(out, "{}", pretty_format_batches(&shown)?)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
@@ -32,7 +48,8 @@ pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Re
                 w.write_record(first.schema().fields().iter().map(|f| f.name()))?;
             }
             for batch in batches {
-                let cells = formatters(batch)?;
+                let columns = displayable_columns(batch);
+                let cells = formatters(&columns)?;
                 for row in 0..batch.num_rows() {
                     w.write_record(cells.iter().map(|(col, f)| {
                         if col.is_null(row) {
@@ -48,7 +65,8 @@ pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Re
         Format::Json => {
             let mut rows = Vec::new();
             for batch in batches {
-                let cells = formatters(batch)?;
+                let columns = displayable_columns(batch);
+                let cells = formatters(&columns)?;
                 let names: Vec<_> = batch
                     .schema()
                     .fields()
@@ -85,10 +103,53 @@ impl serde::Serialize for OrderedRow {
     }
 }
 
-fn formatters(batch: &RecordBatch) -> Result<Vec<(ArrayRef, ArrayFormatter<'_>)>> {
+/// Timestamps with a time zone shown as their UTC wall-clock time: the
+/// arrow formatter cannot resolve zone names without chrono-tz.
+pub fn displayable(col: &ArrayRef) -> ArrayRef {
+    use duckdb::arrow::array::{
+        AsArray, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+        TimestampSecondArray,
+    };
+    use duckdb::arrow::datatypes::{
+        TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+        TimestampSecondType,
+    };
+    use std::sync::Arc;
+    let DataType::Timestamp(unit, Some(_)) = col.data_type() else {
+        return col.clone();
+    };
+    match unit {
+        TimeUnit::Second => Arc::new(TimestampSecondArray::from(
+            col.as_primitive::<TimestampSecondType>()
+                .clone()
+                .with_timezone_opt(None::<String>),
+        )),
+        TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::from(
+            col.as_primitive::<TimestampMillisecondType>()
+                .clone()
+                .with_timezone_opt(None::<String>),
+        )),
+        TimeUnit::Microsecond => Arc::new(TimestampMicrosecondArray::from(
+            col.as_primitive::<TimestampMicrosecondType>()
+                .clone()
+                .with_timezone_opt(None::<String>),
+        )),
+        TimeUnit::Nanosecond => Arc::new(TimestampNanosecondArray::from(
+            col.as_primitive::<TimestampNanosecondType>()
+                .clone()
+                .with_timezone_opt(None::<String>),
+        )),
+    }
+}
+
+/// Columns of `batch` ready to format.
+pub fn displayable_columns(batch: &RecordBatch) -> Vec<ArrayRef> {
+    batch.columns().iter().map(displayable).collect()
+}
+
+fn formatters(columns: &[ArrayRef]) -> Result<Vec<(ArrayRef, ArrayFormatter<'_>)>> {
     let options = FormatOptions::default();
-    batch
-        .columns()
+    columns
         .iter()
         .map(|c| Ok((c.clone(), ArrayFormatter::try_new(c.as_ref(), &options)?)))
         .collect()

@@ -1,0 +1,35 @@
+//! `hookstat export`: Parquet for BI tools.
+
+use anyhow::Result;
+
+use super::ExitCode;
+use crate::cli::ExportArgs;
+use crate::export::{export, ExportOptions};
+use crate::load::db;
+
+/// Exports and prints what was written.
+pub fn run(args: &ExportArgs) -> Result<ExitCode> {
+    let conn = db::open_for_write(&args.db.db, "256MB")?;
+    let summary = export(
+        &conn,
+        &ExportOptions {
+            out: args.out.clone(),
+            tables: (!args.tables.is_empty()).then(|| args.tables.clone()),
+            pii: args.pii,
+            salt: args.pii_salt.clone(),
+        },
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        eprintln!(
+            "hookstat export: {} tables into {}: {} partitions written ({} rows), {} unchanged",
+            summary.tables,
+            args.out.display(),
+            summary.partitions_written,
+            summary.rows_written,
+            summary.partitions_unchanged
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,195 @@
+//! Stage 8: Parquet export for BI tools. One folder per table,
+//! Hive-partitioned by event date (`event_date=YYYY-MM-DD/`, the UTC date
+//! of the event's `created_at`), zstd, 122,880-row row groups, timestamps
+//! as TIMESTAMP WITH TIME ZONE. Incremental: a partition is rewritten only
+//! when its row count, the table's columns or the PII policy changed, and
+//! always to a hidden temporary file first, renamed into place when
+//! complete.
+
+pub mod pii;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use duckdb::{params, Connection};
+use serde::Serialize;
+
+use crate::load::dynamic::quote;
+use pii::PiiPolicy;
+
+const COPY_SQL: &str = include_str!("../../sql/export/copy_partition.sql");
+const PARTITIONS_SQL: &str = include_str!("../../sql/export/partitions.sql");
+
+/// Name of the file in the export folder that remembers what was written.
+pub const STATE_FILE: &str = "_hookstat_export.json";
+
+/// Folder name of rows without a date (Hive's convention).
+pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Target folder.
+    pub out: PathBuf,
+    /// Only these tables (None: all).
+    pub tables: Option<Vec<String>>,
+    /// Personal data policy.
+    pub pii: PiiPolicy,
+    /// Salt for hashing (None: stored or generated).
+    pub salt: Option<String>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExportSummary {
+    /// Tables exported.
+    pub tables: usize,
+    /// Partitions written this time.
+    pub partitions_written: usize,
+    /// Partitions already up to date.
+    pub partitions_unchanged: usize,
+    /// Rows in the partitions written.
+    pub rows_written: u64,
+}
+
+/// The tables to export: events, the flattened tables, and whether each is
+/// a child table (dated through its event).
+fn tables(conn: &Connection) -> duckdb::Result<Vec<(String, bool)>> {
+    let mut out = vec![
+        ("events".to_string(), false),
+        ("cmb_requests".to_string(), false),
+    ];
+    let mut stmt = conn.prepare(
+        "SELECT table_name, parent_table IS NOT NULL FROM hookstat_tables ORDER BY table_name",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))? {
+        let row = row?;
+        if !out.iter().any(|(n, _)| n == &row.0) {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn columns(conn: &Connection, table: &str) -> duckdb::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT column_name, data_type FROM duckdb_columns()
+         WHERE table_name = ? AND schema_name = 'main' AND database_name = current_database()
+         ORDER BY column_index",
+    )?;
+    let rows = stmt.query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// The SELECT list for a table under `policy`.
+fn select_list(conn: &Connection, table: &str, policy: PiiPolicy) -> duckdb::Result<Vec<String>> {
+    let mut list = Vec::new();
+    for (name, ty) in columns(conn, table)? {
+        let col = format!("t.{}", quote(&name));
+        let expr = if table == "events" && name == "payload" {
+            // raw JSON holds phone numbers: only with --pii keep
+            (policy == PiiPolicy::Keep).then_some(col)
+        } else if pii::is_phone_column(conn, table, &name, &ty)? {
+            pii::protect(&col, policy)
+        } else if ty == "TIMESTAMP" {
+            Some(format!("CAST({col} AS TIMESTAMPTZ)"))
+        } else {
+            Some(col)
+        };
+        if let Some(e) = expr {
+            list.push(format!("{e} AS {}", quote(&name)));
+        }
+    }
+    Ok(list)
+}
+
+fn sql_string(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', "''"))
+}
+
+/// Exports the database into `opts.out`.
+pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> {
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+    let salt = pii::salt(conn, opts.salt.as_deref())?;
+    conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_salt (salt VARCHAR)")?;
+    conn.execute("INSERT INTO export_salt VALUES (?)", params![salt])?;
+    let state_path = opts.out.join(STATE_FILE);
+    let mut state: BTreeMap<String, BTreeMap<String, String>> =
+        std::fs::read_to_string(&state_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+    let all = tables(conn)?;
+    if let Some(wanted) = &opts.tables {
+        for name in wanted {
+            if !all.iter().any(|(t, _)| t == name) {
+                let names: Vec<_> = all.iter().map(|(t, _)| t.as_str()).collect();
+                anyhow::bail!("no table named {name:?}; tables: {}", names.join(", "));
+            }
+        }
+    }
+    let mut summary = ExportSummary::default();
+    let salt_id = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(salt.as_bytes()));
+    for (table, is_child) in all {
+        if opts.tables.as_ref().is_some_and(|w| !w.contains(&table)) {
+            continue;
+        }
+        summary.tables += 1;
+        let (source, date) = if is_child {
+            (
+                format!(
+                    "{} t JOIN events e ON e.event_id = t.event_id",
+                    quote(&table)
+                ),
+                "CAST(e.created_at AS DATE)",
+            )
+        } else {
+            (format!("{} t", quote(&table)), "CAST(t.created_at AS DATE)")
+        };
+        let list = select_list(conn, &table, opts.pii)?;
+        let shape = format!(
+            "{:016x}|{}|{salt_id}",
+            xxhash_rust::xxh3::xxh3_64(list.join(",").as_bytes()),
+            opts.pii.name()
+        );
+        let sql = PARTITIONS_SQL
+            .replace("{source}", &source)
+            .replace("{date}", date);
+        let parts: Vec<(Option<String>, i64)> = conn
+            .prepare(&sql)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let done = state.entry(table.clone()).or_default();
+        for (day, rows) in parts {
+            let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
+            let signature = format!("{rows}|{shape}");
+            let dir = opts.out.join(&table).join(format!("event_date={folder}"));
+            let file = dir.join("part-0.parquet");
+            if done.get(&folder) == Some(&signature) && file.exists() {
+                summary.partitions_unchanged += 1;
+                continue;
+            }
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let tmp = dir.join(".part-0.parquet.tmp");
+            let copy = COPY_SQL
+                .replace("{columns}", &list.join(", "))
+                .replace("{source}", &source)
+                .replace("{date}", date)
+                .replace("{path}", &sql_string(&tmp));
+            conn.execute(&copy, params![day])
+                .with_context(|| format!("exporting {table} {folder}"))?;
+            std::fs::rename(&tmp, &file)
+                .with_context(|| format!("cannot move {} into place", tmp.display()))?;
+            done.insert(folder, signature);
+            summary.partitions_written += 1;
+            summary.rows_written += rows as u64;
+        }
+    }
+    let tmp_state = opts.out.join(format!(".{STATE_FILE}.tmp"));
+    std::fs::write(&tmp_state, serde_json::to_string_pretty(&state)?)?;
+    std::fs::rename(&tmp_state, &state_path)?;
+    Ok(summary)
+}
