@@ -32,6 +32,8 @@ pub struct DbArg {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The nightly job: ingest, reports and export in one command.
+    Run(RunArgs),
     /// Load archive files and folders into the database (incremental).
     Ingest(IngestArgs),
     /// Run read-only SQL against the database.
@@ -109,6 +111,62 @@ pub struct SchemaArgs {
     /// Only this table.
     #[arg(value_name = "TABLE")]
     pub table: Option<String>,
+}
+
+/// `hookstat run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// TOML configuration (database, archives, reports_out, export_out, tz,
+    /// pii, pii_salt, memory_limit, [strict] max_rejected / max_field_issues).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// DuckDB database file (default hookstat.duckdb).
+    #[arg(long, env = "HOOKSTAT_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Folder for the reports (default reports-out).
+    #[arg(long, value_name = "DIR")]
+    pub report_out: Option<PathBuf>,
+    /// Folder for the Parquet export (no export unless set here or in the file).
+    #[arg(long, value_name = "DIR")]
+    pub export_out: Option<PathBuf>,
+    /// Time zone of the reports (IANA name).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Personal data in the export.
+    #[arg(long, value_enum)]
+    pub pii: Option<crate::export::pii::PiiPolicy>,
+    /// Salt for --pii hash.
+    #[arg(
+        long,
+        env = "HOOKSTAT_PII_SALT",
+        value_name = "SALT",
+        hide_env_values = true
+    )]
+    pub pii_salt: Option<String>,
+    /// DuckDB memory limit while loading.
+    #[arg(long, value_parser = parse_size, value_name = "SIZE")]
+    pub memory_limit: Option<String>,
+    /// Exit 1 when any record was quarantined (same as --max-rejected 0).
+    #[arg(long)]
+    pub strict: bool,
+    /// Exit 1 when more records than this were quarantined.
+    #[arg(long, value_name = "N")]
+    pub max_rejected: Option<u64>,
+    /// Exit 1 when more values than this could not be coerced.
+    #[arg(long, value_name = "N")]
+    pub max_field_issues: Option<u64>,
+    /// Print one JSON summary on stdout (for orchestrators).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing unless something is wrong.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also list every report written.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Archive files or folders (default: `archives` of the configuration).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// `hookstat ingest`.

@@ -14,6 +14,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let cli = Cli::parse();
     let outcome = match &cli.command {
+        Command::Run(args) => commands::run::run(args),
         Command::Ingest(args) => commands::ingest::run(args),
         Command::Query(args) => commands::query::run(args),
         Command::Report(args) => commands::report::run(args),

@@ -23,6 +23,21 @@ fn now_micros() -> i64 {
 
 /// Runs one ingest and prints its summary.
 pub fn run(args: &IngestArgs) -> Result<ExitCode> {
+    let summary = ingest(args)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        eprintln!("{}", summary.to_text());
+    }
+    Ok(if args.strict && summary.counts.rejected > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// Runs one ingest (one transaction) and returns its summary.
+pub fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
     let started = Instant::now();
     let started_at = now_micros();
     let mut found = discover(&args.paths)?;
@@ -89,14 +104,5 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         counts,
         seconds,
     };
-    if args.json {
-        println!("{}", serde_json::to_string(&summary)?);
-    } else {
-        eprintln!("{}", summary.to_text());
-    }
-    Ok(if args.strict && summary.counts.rejected > 0 {
-        1
-    } else {
-        0
-    })
+    Ok(summary)
 }

@@ -4,6 +4,7 @@ pub mod export;
 pub mod ingest;
 pub mod query;
 pub mod report;
+pub mod run;
 pub mod sample;
 pub mod schema;
 

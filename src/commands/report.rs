@@ -18,6 +18,26 @@ use crate::report::run;
 /// Runs the reports; exit status 1 when any report failed (the others are
 /// still written).
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let outcome = report(args, true)?;
+    for failure in &outcome.failures {
+        eprintln!("hookstat: report failed: {failure}");
+    }
+    Ok(if outcome.failures.is_empty() { 0 } else { 1 })
+}
+
+/// What a report run produced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportRun {
+    /// Reports written.
+    pub reports: usize,
+    /// The HTML page.
+    pub index: String,
+    /// Reports (or charts) that failed, each naming its file.
+    pub failures: Vec<String>,
+}
+
+/// Runs every report and writes the files; `verbose` lists them on stderr.
+pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
     let conn = db::open_read_only(&args.db.db)?;
     let params = ReportParams {
         tz: args.tz,
@@ -55,11 +75,13 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
                     failures.push(format!("{name} ({}): chart: {e}", outcome.report.origin));
                     None
                 });
-                eprintln!(
-                    "  {name:<20} {:>6} rows  {}",
-                    table.rows.len(),
-                    path.display()
-                );
+                if verbose {
+                    eprintln!(
+                        "  {name:<20} {:>6} rows  {}",
+                        table.rows.len(),
+                        path.display()
+                    );
+                }
                 pages.push(Section {
                     report: outcome.report,
                     table,
@@ -88,9 +110,12 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         sections: &pages,
     });
     std::fs::write(&index, page).with_context(|| format!("cannot write {}", index.display()))?;
-    eprintln!("  report page          {}", index.display());
-    for failure in &failures {
-        eprintln!("hookstat: report failed: {failure}");
+    if verbose {
+        eprintln!("  report page          {}", index.display());
     }
-    Ok(if failures.is_empty() { 0 } else { 1 })
+    Ok(ReportRun {
+        reports: pages.len(),
+        index: index.display().to_string(),
+        failures,
+    })
 }

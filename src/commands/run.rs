@@ -1,0 +1,221 @@
+//! `hookstat run`: the nightly job. Ingest, then reports, then export, with
+//! one summary; settings from an optional TOML file, overridden by flags.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::ExitCode;
+use super::{ingest, report};
+use crate::cli::{DbArg, IngestArgs, ReportArgs, RunArgs};
+use crate::export::{export, pii::PiiPolicy, ExportOptions, ExportSummary};
+use crate::load::db;
+use crate::report::params::parse_tz;
+use crate::summary::IngestSummary;
+
+/// The TOML configuration file (every key optional; flags win).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// Database file.
+    pub database: Option<PathBuf>,
+    /// Archive files or folders.
+    pub archives: Option<Vec<PathBuf>>,
+    /// Folder for reports.
+    pub reports_out: Option<PathBuf>,
+    /// Folder of extra report files.
+    pub reports_dir: Option<PathBuf>,
+    /// Folder for Parquet (no export when absent).
+    pub export_out: Option<PathBuf>,
+    /// Time zone of the reports.
+    pub tz: Option<String>,
+    /// PII policy of the export: hash, mask, drop or keep.
+    pub pii: Option<String>,
+    /// Salt for hashing.
+    pub pii_salt: Option<String>,
+    /// DuckDB memory limit while loading.
+    pub memory_limit: Option<String>,
+    /// Limits that make the run exit 1.
+    pub strict: Option<StrictConfig>,
+}
+
+/// `[strict]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrictConfig {
+    /// More quarantined records than this fails the run.
+    pub max_rejected: Option<u64>,
+    /// More field issues than this fails the run.
+    pub max_field_issues: Option<u64>,
+}
+
+/// The whole night, for `--json`.
+#[derive(Debug, Serialize)]
+pub struct RunSummary {
+    /// Ingest numbers.
+    pub ingest: IngestSummary,
+    /// Reports.
+    pub report: report::ReportRun,
+    /// Export numbers (None when no export folder is set).
+    pub export: Option<ExportSummary>,
+    /// Why the run exits 1 (empty when all is well).
+    pub problems: Vec<String>,
+    /// The exit status.
+    pub exit_code: ExitCode,
+}
+
+fn load_config(path: &Path) -> Result<RunConfig> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid hookstat configuration", path.display()))
+}
+
+/// Runs the night and prints one summary.
+pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => load_config(path)?,
+        None => RunConfig::default(),
+    };
+    // paths in the file are relative to the file
+    let base = args
+        .config
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rel = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            base.join(p)
+        }
+    };
+    let db = args
+        .db
+        .clone()
+        .or_else(|| config.database.as_ref().map(rel))
+        .unwrap_or_else(|| PathBuf::from("hookstat.duckdb"));
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        config.archives.iter().flatten().map(rel).collect()
+    } else {
+        args.paths.clone()
+    };
+    if paths.is_empty() {
+        anyhow::bail!("no archive paths: pass them on the command line or set `archives` in the configuration");
+    }
+    let tz = match args.tz.clone().or(config.tz.clone()) {
+        Some(name) => parse_tz(&name).map_err(anyhow::Error::msg)?,
+        None => chrono_tz::UTC,
+    };
+    let pii = match (args.pii, config.pii.as_deref()) {
+        (Some(p), _) => p,
+        (None, Some(name)) => <PiiPolicy as clap::ValueEnum>::from_str(name, true)
+            .map_err(|_| anyhow::anyhow!("pii = {name:?}: expected hash, mask, drop or keep"))?,
+        (None, None) => PiiPolicy::Hash,
+    };
+    let strict = config.strict.unwrap_or_default();
+    let max_rejected = args
+        .max_rejected
+        .or(strict.max_rejected)
+        .or(args.strict.then_some(0));
+    let max_field_issues = args.max_field_issues.or(strict.max_field_issues);
+
+    let db_arg = DbArg { db: db.clone() };
+    let ingested = ingest::ingest(&IngestArgs {
+        db: db_arg.clone(),
+        json: false,
+        strict: false,
+        memory_limit: args
+            .memory_limit
+            .clone()
+            .or(config.memory_limit.clone())
+            .unwrap_or_else(|| "256MB".into()),
+        threads: None,
+        paths,
+    })?;
+    if !args.quiet && !args.json {
+        eprintln!("{}", ingested.to_text());
+    }
+    let reported = report::report(
+        &ReportArgs {
+            db: db_arg,
+            out: args
+                .report_out
+                .clone()
+                .or_else(|| config.reports_out.as_ref().map(rel))
+                .unwrap_or_else(|| PathBuf::from("reports-out")),
+            tz,
+            from: None,
+            to: None,
+            configs: Vec::new(),
+            reports: config.reports_dir.as_ref().map(rel),
+        },
+        args.verbose,
+    )?;
+    let export_out = args
+        .export_out
+        .clone()
+        .or_else(|| config.export_out.as_ref().map(rel));
+    let exported = match export_out {
+        Some(out) => {
+            let conn = db::open_for_write(&db, "256MB")?;
+            Some(export(
+                &conn,
+                &ExportOptions {
+                    out,
+                    tables: None,
+                    pii,
+                    salt: args.pii_salt.clone().or(config.pii_salt.clone()),
+                },
+            )?)
+        }
+        None => None,
+    };
+    let mut problems = Vec::new();
+    if let Some(max) = max_rejected.filter(|&m| ingested.counts.rejected > m) {
+        problems.push(format!(
+            "{} records quarantined (limit {max})",
+            ingested.counts.rejected
+        ));
+    }
+    if let Some(max) = max_field_issues.filter(|&m| ingested.counts.field_issues > m) {
+        problems.push(format!(
+            "{} field issues (limit {max})",
+            ingested.counts.field_issues
+        ));
+    }
+    problems.extend(
+        reported
+            .failures
+            .iter()
+            .map(|f| format!("report failed: {f}")),
+    );
+    let exit_code = if problems.is_empty() { 0 } else { 1 };
+    let summary = RunSummary {
+        ingest: ingested,
+        report: reported,
+        export: exported,
+        problems,
+        exit_code,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else if !args.quiet || exit_code != 0 {
+        eprintln!(
+            "  reports       {} written, page {}",
+            summary.report.reports, summary.report.index
+        );
+        if let Some(e) = &summary.export {
+            eprintln!(
+                "  export        {} partitions written ({} rows), {} unchanged",
+                e.partitions_written, e.rows_written, e.partitions_unchanged
+            );
+        }
+        for p in &summary.problems {
+            eprintln!("  problem       {p}");
+        }
+    }
+    Ok(exit_code)
+}
