@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::thread;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
+use indicatif::ProgressBar;
 
 use crate::decode::{FileDecoder, Frame};
 use crate::discover::SourceFile;
@@ -30,12 +31,13 @@ pub fn run<E>(
     files: &[SourceFile],
     previous: &HashMap<String, PreviousFile>,
     parsers: usize,
+    progress: &ProgressBar,
     mut load: impl FnMut(ParsedChunk) -> Result<(), E>,
 ) -> Result<(), E> {
     thread::scope(|scope| {
         let (raw_tx, raw_rx) = bounded::<RawChunk>(parsers * 2);
         let (parsed_tx, parsed_rx) = bounded::<ParsedChunk>(parsers * 2);
-        scope.spawn(move || read_files(files, previous, raw_tx));
+        scope.spawn(move || read_files(files, previous, raw_tx, progress));
         for _ in 0..parsers.max(1) {
             let (rx, tx) = (raw_rx.clone(), parsed_tx.clone());
             scope.spawn(move || parse_chunks(rx, tx));
@@ -59,6 +61,7 @@ fn read_files(
     files: &[SourceFile],
     previous: &HashMap<String, PreviousFile>,
     tx: Sender<RawChunk>,
+    progress: &ProgressBar,
 ) {
     let mut chunk = RawChunk::default();
     let mut seq = 0u64;
@@ -93,6 +96,7 @@ fn read_files(
             file: index,
             outcome,
         }));
+        progress.inc(file.size);
         if chunk.items.len() >= CHUNK_ITEMS && !send(&mut chunk) {
             return;
         }

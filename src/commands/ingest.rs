@@ -5,6 +5,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use duckdb::params;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ExitCode;
 use crate::cli::IngestArgs;
@@ -36,6 +37,22 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     })
 }
 
+/// A byte progress bar on a terminal; hidden when stderr is not a terminal
+/// (cron mail gets the plain summary only) or when `hidden`.
+fn progress_bar(total: u64, hidden: bool) -> ProgressBar {
+    use std::io::IsTerminal;
+    if hidden || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} reading {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left) {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Runs one ingest (one transaction) and returns its summary.
 pub fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
     let started = Instant::now();
@@ -62,10 +79,15 @@ pub fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let mut loader = Loader::new(&conn, run_id, &found.files, &previous, known).map_err(fail)?;
-    pipeline::run(&found.files, &previous, threads, |chunk| loader.load(chunk))
-        .map_err(fail)
-        .context("loading failed; nothing from this run was kept")?;
+    let progress = progress_bar(found.files.iter().map(|f| f.size).sum(), args.json);
+    pipeline::run(&found.files, &previous, threads, &progress, |chunk| {
+        loader.load(chunk)
+    })
+    .map_err(fail)
+    .context("loading failed; nothing from this run was kept")?;
+    progress.set_message("committing");
     let counts = loader.finish().map_err(fail)?;
+    progress.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let inputs = serde_json::to_string(&args.paths)?;
     let c = &counts;

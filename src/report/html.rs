@@ -111,8 +111,18 @@ pub fn page(info: &PageInfo<'_>) -> String {
     s
 }
 
-/// Decimals shortened for reading (the CSV keeps full precision).
+/// Decimals shortened for reading (the CSV keeps full precision), and
+/// anything that looks like a phone number masked to its last 4 digits:
+/// the page is mailed around and never shows raw numbers.
 fn readable(cell: &str) -> String {
+    let digits = cell.strip_prefix('+').unwrap_or(cell);
+    if (10..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return format!(
+            "{}{}",
+            "*".repeat(digits.len() - 4),
+            &digits[digits.len() - 4..]
+        );
+    }
     match cell.parse::<f64>() {
         Ok(v) if cell.contains(['.', 'e']) && v.is_finite() => {
             if v != 0.0 && v.abs() < 0.001 {
@@ -160,6 +170,8 @@ mod tests {
         assert_eq!(readable("1073"), "1073");
         assert_eq!(readable("2.0"), "2");
         assert_eq!(readable("CMB Default"), "CMB Default");
+        assert_eq!(readable("919876543210"), "********3210");
+        assert_eq!(readable("+919876543210"), "********3210");
         assert_eq!(
             escape("<a href=\"x\">&</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
