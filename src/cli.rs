@@ -73,6 +73,19 @@ pub struct ReportArgs {
     pub reports: Option<PathBuf>,
 }
 
+/// The salt for hashing personal data.
+#[derive(Debug, Args, Clone)]
+pub struct SaltArg {
+    /// Salt for --pii hash (default: generated once and stored in the database).
+    #[arg(
+        long,
+        env = "HOOKSTAT_PII_SALT",
+        value_name = "SALT",
+        hide_env_values = true
+    )]
+    pub pii_salt: Option<String>,
+}
+
 /// `hookstat export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -87,14 +100,8 @@ pub struct ExportArgs {
     /// Personal data (phone numbers): hash, mask, drop or keep.
     #[arg(long, value_enum, default_value_t = crate::export::pii::PiiPolicy::Hash)]
     pub pii: crate::export::pii::PiiPolicy,
-    /// Salt for --pii hash (default: generated once and stored in the database).
-    #[arg(
-        long,
-        env = "HOOKSTAT_PII_SALT",
-        value_name = "SALT",
-        hide_env_values = true
-    )]
-    pub pii_salt: Option<String>,
+    #[command(flatten)]
+    pub salt: SaltArg,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -135,14 +142,8 @@ pub struct RunArgs {
     /// Personal data in the export.
     #[arg(long, value_enum)]
     pub pii: Option<crate::export::pii::PiiPolicy>,
-    /// Salt for --pii hash.
-    #[arg(
-        long,
-        env = "HOOKSTAT_PII_SALT",
-        value_name = "SALT",
-        hide_env_values = true
-    )]
-    pub pii_salt: Option<String>,
+    #[command(flatten)]
+    pub salt: SaltArg,
     /// DuckDB memory limit while loading.
     #[arg(long, value_parser = parse_size, value_name = "SIZE")]
     pub memory_limit: Option<String>,

@@ -16,7 +16,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
             out: args.out.clone(),
             tables: (!args.tables.is_empty()).then(|| args.tables.clone()),
             pii: args.pii,
-            salt: args.pii_salt.clone(),
+            salt: args.salt.pii_salt.clone(),
         },
     )?;
     if args.json {

@@ -167,7 +167,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                     out,
                     tables: None,
                     pii,
-                    salt: args.pii_salt.clone().or(config.pii_salt.clone()),
+                    salt: args.salt.pii_salt.clone().or(config.pii_salt.clone()),
                 },
             )?)
         }
