@@ -97,6 +97,9 @@ pub struct ExportArgs {
     /// Only these tables (comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "TABLE")]
     pub tables: Vec<String>,
+    /// Time zone of the partition dates (IANA name).
+    #[arg(long, default_value = "UTC", value_parser = crate::report::params::parse_tz, value_name = "ZONE")]
+    pub tz: chrono_tz::Tz,
     /// Personal data (phone numbers): hash, mask, drop or keep.
     #[arg(long, value_enum, default_value_t = crate::export::pii::PiiPolicy::Hash)]
     pub pii: crate::export::pii::PiiPolicy,

@@ -223,3 +223,35 @@ fn mask_drop_and_keep() {
     export(&db, &b, &["--pii-salt", "two"]);
     assert_ne!(cmb(&a)[0]["client_number"], cmb(&b)[0]["client_number"]);
 }
+
+#[test]
+fn partitions_follow_the_local_date_and_a_new_zone_replaces_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.duckdb");
+    let mut late: Value = serde_json::from_str(&cmb_event("e1", "A", true)).unwrap();
+    late["created_at"] = Value::from("1754078400"); // 2025-08-01 20:00 UTC = 2025-08-02 01:30 IST
+    let file = dir.path().join("a.ndjson");
+    std::fs::write(&file, ndjson(&[late.to_string()])).unwrap();
+    ingest_ok(&db, &[&file]);
+    let out = dir.path().join("parquet");
+    let folders = |table: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(out.join(table))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    export(&db, &out, &["--tz", "Asia/Kolkata"]);
+    assert_eq!(folders("events"), ["event_date=2025-08-02"]);
+    export(&db, &out, &["--tz", "UTC"]);
+    assert_eq!(folders("events"), ["event_date=2025-08-01"]);
+    assert_eq!(folders("cmb_requests"), ["event_date=2025-08-01"]);
+    assert_eq!(
+        scalar(
+            &db,
+            &format!("SELECT count(*) FROM {}", parquet(&out, "events"))
+        ),
+        1
+    );
+}

@@ -17,6 +17,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
             tables: (!args.tables.is_empty()).then(|| args.tables.clone()),
             pii: args.pii,
             salt: args.salt.pii_salt.clone(),
+            tz: args.tz,
         },
     )?;
     if args.json {

@@ -168,6 +168,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                     tables: None,
                     pii,
                     salt: args.salt.pii_salt.clone().or(config.pii_salt.clone()),
+                    tz,
                 },
             )?)
         }

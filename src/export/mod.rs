@@ -1,6 +1,6 @@
 //! Stage 8: Parquet export for BI tools. One folder per table,
-//! Hive-partitioned by event date (`event_date=YYYY-MM-DD/`, the UTC date
-//! of the event's `created_at`), zstd, 122,880-row row groups, timestamps
+//! Hive-partitioned by event date (`event_date=YYYY-MM-DD/`, the local date
+//! of the event's `created_at` in `--tz`), zstd, 122,880-row row groups, timestamps
 //! as TIMESTAMP WITH TIME ZONE. Incremental: a partition is rewritten only
 //! when its row count, the table's columns or the PII policy changed, and
 //! always to a hidden temporary file first, renamed into place when
@@ -38,6 +38,8 @@ pub struct ExportOptions {
     pub pii: PiiPolicy,
     /// Salt for hashing (None: stored or generated).
     pub salt: Option<String>,
+    /// Zone whose local date partitions the event tables.
+    pub tz: chrono_tz::Tz,
 }
 
 /// What an export did.
@@ -113,6 +115,16 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
     let salt = pii::salt(conn, opts.salt.as_deref())?;
+    // local dates: the same offset table and `local_ts` macro as the reports
+    crate::report::run::prepare(
+        conn,
+        &crate::report::params::ReportParams {
+            tz: opts.tz,
+            from: None,
+            to: None,
+            configs: Vec::new(),
+        },
+    )?;
     conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_salt (salt VARCHAR)")?;
     conn.execute("INSERT INTO export_salt VALUES (?)", params![salt])?;
     let state_path = opts.out.join(STATE_FILE);
@@ -143,16 +155,20 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
                     "{} t JOIN events e ON e.event_id = t.event_id",
                     quote(&table)
                 ),
-                "CAST(e.created_at AS DATE)",
+                "CAST(local_ts(e.created_at) AS DATE)",
             )
         } else {
-            (format!("{} t", quote(&table)), "CAST(t.created_at AS DATE)")
+            (
+                format!("{} t", quote(&table)),
+                "CAST(local_ts(t.created_at) AS DATE)",
+            )
         };
         let list = select_list(conn, &table, opts.pii)?;
         let shape = format!(
-            "{:016x}|{}|{salt_id}",
+            "{:016x}|{}|{salt_id}|{}",
             xxhash_rust::xxh3::xxh3_64(list.join(",").as_bytes()),
-            opts.pii.name()
+            opts.pii.name(),
+            opts.tz.name()
         );
         let sql = PARTITIONS_SQL
             .replace("{source}", &source)
@@ -162,6 +178,24 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let done = state.entry(table.clone()).or_default();
+        // partitions that no longer exist (another time zone): remove them
+        let current: std::collections::BTreeSet<String> = parts
+            .iter()
+            .map(|(d, _)| d.clone().unwrap_or_else(|| NULL_PARTITION.to_string()))
+            .collect();
+        let stale: Vec<String> = done
+            .keys()
+            .filter(|k| !current.contains(*k))
+            .cloned()
+            .collect();
+        for folder in stale {
+            let dir = opts.out.join(&table).join(format!("event_date={folder}"));
+            if dir.is_dir() {
+                std::fs::remove_dir_all(&dir)
+                    .with_context(|| format!("cannot remove {}", dir.display()))?;
+            }
+            done.remove(&folder);
+        }
         for (day, rows) in parts {
             let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
             let signature = format!("{rows}|{shape}");
