@@ -1,5 +1,13 @@
--- Writes one partition of one table as Parquet. {columns}, {source}, {date}
--- and {path} are filled with quoted identifiers, hookstat's own expressions
--- and a quoted file name; the partition date is a parameter.
-COPY (SELECT {columns} FROM {source} WHERE {date} IS NOT DISTINCT FROM CAST(? AS DATE))
-TO {path} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+-- Writes the changed partitions of one table as Parquet, one folder per
+-- date (hookstat_partition=YYYY-MM-DD/) under a staging folder; hookstat then
+-- moves each file into place. {columns}, {source}, {date} and {path} are
+-- filled with quoted identifiers, hookstat's own expressions and a quoted
+-- folder name; the dates to write are in the temp table export_dates.
+COPY (
+    SELECT {columns}, {date} AS hookstat_partition
+    FROM {source}
+    WHERE {date} IN (SELECT d FROM export_dates)
+       OR ({date} IS NULL AND EXISTS (SELECT 1 FROM export_dates WHERE d IS NULL))
+)
+TO {path} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880,
+           PARTITION_BY (hookstat_partition), OVERWRITE_OR_IGNORE true);

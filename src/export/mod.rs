@@ -2,9 +2,10 @@
 //! Hive-partitioned by event date (`event_date=YYYY-MM-DD/`, the local date
 //! of the event's `created_at` in `--tz`), zstd, 122,880-row row groups, timestamps
 //! as TIMESTAMP WITH TIME ZONE. Incremental: a partition is rewritten only
-//! when its row count, the table's columns or the PII policy changed, and
-//! always to a hidden temporary file first, renamed into place when
-//! complete.
+//! when its row count, the table's columns, the PII policy or the zone
+//! changed. The changed partitions of a table are written by one DuckDB
+//! `COPY … PARTITION_BY` into a hidden staging folder, then each file is
+//! renamed into place (atomic), so readers never see half a file.
 
 pub mod pii;
 
@@ -196,31 +197,75 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             }
             done.remove(&folder);
         }
-        for (day, rows) in parts {
-            let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
-            let signature = format!("{rows}|{shape}");
+        let changed: Vec<(Option<String>, String, i64, String)> = parts
+            .into_iter()
+            .filter_map(|(day, rows)| {
+                let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
+                let signature = format!("{rows}|{shape}");
+                let file = opts
+                    .out
+                    .join(&table)
+                    .join(format!("event_date={folder}"))
+                    .join("part-0.parquet");
+                if done.get(&folder) == Some(&signature) && file.exists() {
+                    summary.partitions_unchanged += 1;
+                    None
+                } else {
+                    Some((day, folder, rows, signature))
+                }
+            })
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_dates (d DATE)")?;
+        for (day, ..) in &changed {
+            conn.execute(
+                "INSERT INTO export_dates VALUES (CAST(? AS DATE))",
+                params![day],
+            )?;
+        }
+        let staging = opts.out.join(format!(".staging-{table}"));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        let copy = COPY_SQL
+            .replace("{columns}", &list.join(", "))
+            .replace("{source}", &source)
+            .replace("{date}", date)
+            .replace("{path}", &sql_string(&staging));
+        conn.execute_batch(&copy)
+            .with_context(|| format!("exporting {table}"))?;
+        for (_, folder, rows, signature) in changed {
+            let from = staging.join(format!("hookstat_partition={folder}"));
             let dir = opts.out.join(&table).join(format!("event_date={folder}"));
-            let file = dir.join("part-0.parquet");
-            if done.get(&folder) == Some(&signature) && file.exists() {
-                summary.partitions_unchanged += 1;
-                continue;
-            }
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            let tmp = dir.join(".part-0.parquet.tmp");
-            let copy = COPY_SQL
-                .replace("{columns}", &list.join(", "))
-                .replace("{source}", &source)
-                .replace("{date}", date)
-                .replace("{path}", &sql_string(&tmp));
-            conn.execute(&copy, params![day])
-                .with_context(|| format!("exporting {table} {folder}"))?;
-            std::fs::rename(&tmp, &file)
-                .with_context(|| format!("cannot move {} into place", tmp.display()))?;
+            let mut written = Vec::new();
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&from)
+                .with_context(|| format!("no output for {table} {folder}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            files.sort();
+            for (i, file) in files.iter().enumerate() {
+                let name = format!("part-{i}.parquet");
+                // a rename within one file system is atomic: readers see the
+                // old file or the new one, never half of one
+                std::fs::rename(file, dir.join(&name))
+                    .with_context(|| format!("cannot move {} into place", file.display()))?;
+                written.push(name);
+            }
+            for old in std::fs::read_dir(&dir)?.filter_map(Result::ok) {
+                let name = old.file_name().to_string_lossy().into_owned();
+                if name.starts_with("part-") && !written.contains(&name) {
+                    std::fs::remove_file(old.path())?;
+                }
+            }
             done.insert(folder, signature);
             summary.partitions_written += 1;
             summary.rows_written += rows as u64;
         }
+        std::fs::remove_dir_all(&staging)?;
     }
     let tmp_state = opts.out.join(format!(".{STATE_FILE}.tmp"));
     std::fs::write(&tmp_state, serde_json::to_string_pretty(&state)?)?;
