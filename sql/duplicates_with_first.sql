@@ -1,5 +1,8 @@
--- Each later delivery of this run next to the first delivery's payload;
--- the loader compares them as JSON values (key order does not matter).
-SELECT d.run_id, d.event_id, d.source_file, d.source_location, d.payload, e.payload
+-- Later deliveries of this run whose bytes differ from the first
+-- delivery's; the loader compares them as JSON values (key order and
+-- spacing do not count). Byte-identical retries are settled in SQL
+-- (identical_duplicates.sql) and never leave the database.
+SELECT d.rowid, d.payload, e.payload::VARCHAR
 FROM stage_duplicates d
 JOIN events e USING (event_id)
+WHERE d.payload <> e.payload::VARCHAR

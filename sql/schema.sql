@@ -103,8 +103,10 @@ CREATE TABLE IF NOT EXISTS source_files (
     resume_line        BIGINT,
     resume_fingerprint VARCHAR,
     first_run          BIGINT NOT NULL,
-    last_run           BIGINT NOT NULL
+    last_run           BIGINT NOT NULL,
+    pending_bytes      BIGINT            -- incomplete last record left for a later run
 );
+ALTER TABLE source_files ADD COLUMN IF NOT EXISTS pending_bytes BIGINT;
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');
 

@@ -8,3 +8,7 @@ CREATE OR REPLACE TEMP TABLE stage_duplicates (
 );
 CREATE OR REPLACE TEMP TABLE stage_source_files AS
     SELECT * FROM source_files LIMIT 0;
+CREATE OR REPLACE TEMP TABLE stage_compared (
+    stage_row    BIGINT,
+    same_content BOOLEAN
+);

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::budgets::Budgets;
 use crate::output::Format;
 
 /// Turn archived Truecaller for Business webhook deliveries into typed
@@ -150,6 +151,8 @@ pub struct RunArgs {
     /// DuckDB memory limit while loading.
     #[arg(long, value_parser = parse_size, value_name = "SIZE")]
     pub memory_limit: Option<String>,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
     /// Exit 1 when any record was quarantined (same as --max-rejected 0).
     #[arg(long)]
     pub strict: bool,
@@ -190,9 +193,61 @@ pub struct IngestArgs {
     /// Parser threads (default: number of CPUs).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
+    /// Budgets from a configuration file, under the flags.
+    #[arg(skip)]
+    pub config_budgets: Budgets,
     /// Archive files or folders (walked recursively, hidden entries skipped).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// Budgets of an ingest run; a flag left out keeps the configuration's
+/// value (`run`) or the default of [`crate::budgets::Budgets`].
+#[derive(Debug, Args, Clone, Default)]
+pub struct BudgetArgs {
+    /// Scalar leaves flattened into columns per event [default: 10000]; the rest is kept in `_overflow`.
+    #[arg(long, value_name = "N")]
+    pub max_leaves: Option<usize>,
+    /// Array elements flattened into child rows per event [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub max_array_elements: Option<usize>,
+    /// Nesting depth flattened, the event object being level 1 [default: 32].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// Data columns per flattened table [default: 1000].
+    #[arg(long, value_name = "N")]
+    pub max_columns: Option<usize>,
+    /// New columns per run, all tables together [default: 5000].
+    #[arg(long, value_name = "N")]
+    pub max_new_columns: Option<usize>,
+    /// Flattened tables in the database [default: 1000]; events of a type over it live in `events` only.
+    #[arg(long, value_name = "N")]
+    pub max_tables: Option<usize>,
+    /// New flattened tables per run [default: 200].
+    #[arg(long, value_name = "N")]
+    pub max_new_tables: Option<usize>,
+    /// How long an incomplete last record of a plain file waits for the
+    /// rest before it is rejected as `truncated` [default: 24h] (e.g. 30m, 0s).
+    #[arg(long, value_name = "DURATION", value_parser = crate::budgets::parse_duration)]
+    pub settle_time: Option<std::time::Duration>,
+}
+
+impl BudgetArgs {
+    /// The flags over `base` (the configuration file's budgets or the
+    /// defaults).
+    pub fn over(&self, base: Budgets) -> Budgets {
+        Budgets {
+            max_leaves: self.max_leaves.unwrap_or(base.max_leaves),
+            max_array_elements: self.max_array_elements.unwrap_or(base.max_array_elements),
+            max_depth: self.max_depth.unwrap_or(base.max_depth),
+            max_columns: self.max_columns.unwrap_or(base.max_columns),
+            max_new_columns: self.max_new_columns.unwrap_or(base.max_new_columns),
+            max_tables: self.max_tables.unwrap_or(base.max_tables),
+            max_new_tables: self.max_new_tables.unwrap_or(base.max_new_tables),
+        }
+    }
 }
 
 /// `hookstat query`.

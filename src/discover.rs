@@ -29,10 +29,35 @@ impl SourceFile {
         i64::try_from(d.as_micros()).ok()
     }
 
-    /// The path as text (lossy for non-UTF-8 names).
+    /// The path as text, kept exactly: bytes that are not UTF-8 are
+    /// written `\xNN` and a backslash `\\`, so two names that differ only
+    /// in invalid bytes stay two files.
     pub fn display_path(&self) -> String {
-        self.path.to_string_lossy().into_owned()
+        path_text(&self.path)
     }
+}
+
+/// [`SourceFile::display_path`] of any path.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    if !bytes.contains(&b'\\') {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return text.to_string();
+        }
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
 }
 
 /// A problem with an input path the user gave; discovery of the other paths

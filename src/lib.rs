@@ -3,6 +3,7 @@
 //! discover -> decode -> validate -> flatten -> load.
 //! See ARCHITECTURE.md for the codemap and invariants.
 
+pub mod budgets;
 pub mod chart;
 pub mod cli;
 pub mod commands;
@@ -11,6 +12,7 @@ pub mod discover;
 pub mod export;
 pub mod flatten;
 pub mod load;
+pub mod outdir;
 pub mod output;
 pub mod pipeline;
 pub mod records;

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::decode::{FileSummary, Frame, Location};
 use crate::flatten::cmb::CmbRow;
-use crate::flatten::generic::FlatRow;
+use crate::flatten::generic::{FlatRow, OverflowPart};
 use crate::reject::RejectReason;
 use crate::validate::{Envelope, FieldIssue};
 
@@ -71,6 +71,8 @@ pub struct ParsedEvent {
     pub issues: Vec<FieldIssue>,
     /// Flattened rows: the event row's extra columns, then array rows.
     pub flat: Vec<FlatRow>,
+    /// Parts over a flattening budget, for the event row's `_overflow`.
+    pub overflow: Vec<OverflowPart>,
 }
 
 /// A parsed item.

@@ -122,7 +122,9 @@ fn each_bad_record_is_quarantined_alone() {
     bytes.extend(b"{\"event_id\":\"half\",\"event_"); // half-written last line
     std::fs::write(&file, bytes).unwrap();
     let db = dir.path().join("h.duckdb");
-    let s = ingest_ok(&db, &[&file]);
+    // settled at once: the half-written last line is a reject, not pending
+    let (code, s, _) = ingest(&db, &[&file], &["--settle-time", "0s"]);
+    assert_eq!(code, 0);
     assert_eq!(s["inserted"], 2);
     assert_eq!(s["rejected"], 10);
     assert_eq!(s["records"], 12);

@@ -47,7 +47,9 @@ fn report(db: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 fn loaded_sample() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");
-    ingest_ok(&db, &[&sample_data()]);
+    // the sample is complete: its cut last line is a reject, not pending
+    let (code, _, out) = ingest(&db, &[&sample_data()], &["--settle-time", "0s"]);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out.stderr));
     (dir, db)
 }
 

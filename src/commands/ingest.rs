@@ -8,8 +8,10 @@ use duckdb::params;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::ExitCode;
+use crate::budgets::DEFAULT_SETTLE_TIME;
 use crate::cli::IngestArgs;
 use crate::discover::discover;
+use crate::flatten::generic::FlatLimits;
 use crate::load::{db, state, Loader};
 use crate::pipeline;
 use crate::summary::IngestSummary;
@@ -78,9 +80,16 @@ pub fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let mut loader = Loader::new(&conn, run_id, &found.files, &previous, known).map_err(fail)?;
+    let budgets = args.budgets.over(args.config_budgets);
+    let mut loader =
+        Loader::new(&conn, run_id, &found.files, &previous, known, budgets).map_err(fail)?;
     let progress = progress_bar(found.files.iter().map(|f| f.size).sum(), args.json);
-    pipeline::run(&found.files, &previous, threads, &progress, |chunk| {
+    let options = pipeline::PipelineOptions {
+        parsers: threads,
+        limits: FlatLimits::from(&budgets),
+        settle_time: args.budgets.settle_time.unwrap_or(DEFAULT_SETTLE_TIME),
+    };
+    pipeline::run(&found.files, &previous, options, &progress, |chunk| {
         loader.load(chunk)
     })
     .map_err(fail)

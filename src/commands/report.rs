@@ -9,6 +9,7 @@ use super::ExitCode;
 use crate::chart::{self, table::Table};
 use crate::cli::ReportArgs;
 use crate::load::db;
+use crate::outdir::Staged;
 use crate::output::{self, Format};
 use crate::report::definition;
 use crate::report::html::{self, Section};
@@ -52,13 +53,14 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
         .as_deref()
         .or_else(|| default_dir.is_dir().then_some(default_dir));
     let (reports, mut failures) = definition::load(dir);
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let staged = Staged::new(&args.out)
+        .with_context(|| format!("cannot create a folder beside {}", args.out.display()))?;
+    let out = staged.dir().to_path_buf();
     let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {
         match outcome.result {
             Ok(batches) => {
-                let path = args.out.join(format!("{}.csv", outcome.report.name));
+                let path = out.join(format!("{}.csv", outcome.report.name));
                 let mut file = std::fs::File::create(&path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 output::write(&batches, Format::Csv, &mut file)?;
@@ -66,7 +68,7 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
                 let name = &outcome.report.name;
                 let chart = match chart::spec_for(&outcome.report, &table) {
                     Ok(Some((spec, axes))) => {
-                        chart::render(&outcome.report, &spec, &axes, &args.out).map(Some)
+                        chart::render(&outcome.report, &spec, &axes, &out).map(Some)
                     }
                     Ok(None) => Ok(None),
                     Err(e) => Err(e),
@@ -76,10 +78,11 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
                     None
                 });
                 if verbose {
+                    let shown = staged.target().join(format!("{name}.csv"));
                     eprintln!(
                         "  {name:<20} {:>6} rows  {}",
                         table.rows.len(),
-                        path.display()
+                        shown.display()
                     );
                 }
                 pages.push(Section {
@@ -100,7 +103,7 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
             }
         }
     }
-    let index = args.out.join("index.html");
+    let index = out.join("index.html");
     let page = html::page(&html::PageInfo {
         params: &params,
         generated_at: chrono::Utc::now()
@@ -110,6 +113,11 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
         sections: &pages,
     });
     std::fs::write(&index, page).with_context(|| format!("cannot write {}", index.display()))?;
+    let index = staged.target().join("index.html");
+    let target = staged.target().display().to_string();
+    staged
+        .commit()
+        .with_context(|| format!("cannot put the reports in place at {target}"))?;
     if verbose {
         eprintln!("  report page          {}", index.display());
     }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ExitCode;
 use super::{ingest, report};
-use crate::cli::{DbArg, IngestArgs, ReportArgs, RunArgs};
+use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
+use crate::cli::{BudgetArgs, DbArg, IngestArgs, ReportArgs, RunArgs};
 use crate::export::{export, pii::PiiPolicy, ExportOptions, ExportSummary};
 use crate::load::db;
 use crate::report::params::parse_tz;
@@ -36,6 +37,10 @@ pub struct RunConfig {
     pub pii_salt: Option<String>,
     /// DuckDB memory limit while loading.
     pub memory_limit: Option<String>,
+    /// How long an incomplete last record waits for the rest (`24h`).
+    pub settle_time: Option<String>,
+    /// `[budgets]` table: ceilings per event, table and run.
+    pub budgets: Option<Budgets>,
     /// Limits that make the run exit 1.
     pub strict: Option<StrictConfig>,
 }
@@ -55,8 +60,8 @@ pub struct StrictConfig {
 pub struct RunSummary {
     /// Ingest numbers.
     pub ingest: IngestSummary,
-    /// Reports.
-    pub report: report::ReportRun,
+    /// Reports (None when the report stage failed as a whole).
+    pub report: Option<report::ReportRun>,
     /// Export numbers (None when no export folder is set).
     pub export: Option<ExportSummary>,
     /// Why the run exits 1 (empty when all is well).
@@ -122,6 +127,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         .or(args.strict.then_some(0));
     let max_field_issues = args.max_field_issues.or(strict.max_field_issues);
 
+    let settle_time = match (args.budgets.settle_time, config.settle_time.as_deref()) {
+        (Some(t), _) => t,
+        (None, Some(text)) => parse_duration(text).map_err(anyhow::Error::msg)?,
+        (None, None) => DEFAULT_SETTLE_TIME,
+    };
     let db_arg = DbArg { db: db.clone() };
     let ingested = ingest::ingest(&IngestArgs {
         db: db_arg.clone(),
@@ -133,11 +143,19 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             .or(config.memory_limit.clone())
             .unwrap_or_else(|| "256MB".into()),
         threads: None,
+        budgets: BudgetArgs {
+            settle_time: Some(settle_time),
+            ..args.budgets.clone()
+        },
+        config_budgets: config.budgets.unwrap_or_default(),
         paths,
     })?;
     if !args.quiet && !args.json {
         eprintln!("{}", ingested.to_text());
     }
+    // the ingest is committed: from here on a failing stage is exit 1,
+    // named in the summary, never 2 ("changed nothing")
+    let mut problems = Vec::new();
     let reported = report::report(
         &ReportArgs {
             db: db_arg,
@@ -153,28 +171,32 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             reports: config.reports_dir.as_ref().map(rel),
         },
         args.verbose,
-    )?;
+    )
+    .map_err(|e| problems.push(format!("report stage failed: {e:#}")))
+    .ok();
     let export_out = args
         .export_out
         .clone()
         .or_else(|| config.export_out.as_ref().map(rel));
     let exported = match export_out {
-        Some(out) => {
-            let conn = db::open_for_write(&db, "256MB")?;
-            Some(export(
-                &conn,
-                &ExportOptions {
-                    out,
-                    tables: None,
-                    pii,
-                    salt: args.salt.pii_salt.clone().or(config.pii_salt.clone()),
-                    tz,
-                },
-            )?)
-        }
+        Some(out) => db::open_for_write(&db, "256MB")
+            .map_err(anyhow::Error::from)
+            .and_then(|conn| {
+                export(
+                    &conn,
+                    &ExportOptions {
+                        out,
+                        tables: None,
+                        pii,
+                        salt: args.salt.pii_salt.clone().or(config.pii_salt.clone()),
+                        tz,
+                    },
+                )
+            })
+            .map_err(|e| problems.push(format!("export stage failed: {e:#}")))
+            .ok(),
         None => None,
     };
-    let mut problems = Vec::new();
     if let Some(max) = max_rejected.filter(|&m| ingested.counts.rejected > m) {
         problems.push(format!(
             "{} records quarantined (limit {max})",
@@ -189,8 +211,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     problems.extend(
         reported
-            .failures
             .iter()
+            .flat_map(|r| &r.failures)
             .map(|f| format!("report failed: {f}")),
     );
     let exit_code = if problems.is_empty() { 0 } else { 1 };
@@ -204,10 +226,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else if !args.quiet || exit_code != 0 {
-        eprintln!(
-            "  reports       {} written, page {}",
-            summary.report.reports, summary.report.index
-        );
+        if let Some(r) = &summary.report {
+            eprintln!("  reports       {} written, page {}", r.reports, r.index);
+        }
         if let Some(e) = &summary.export {
             eprintln!(
                 "  export        {} partitions written ({} rows), {} unchanged",

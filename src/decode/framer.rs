@@ -1,25 +1,31 @@
-//! Splits a decoded byte stream into records without parsing them.
+//! Splits a decoded byte stream into records without building values.
 //!
-//! Three layouts are recognised by content: one value per line (NDJSON,
-//! JSONL, LF or CRLF), values concatenated with or without whitespace
-//! (pretty-printed files, Firehose objects), and a top-level array of
-//! values. A broken record never costs its neighbours: lines are independent,
-//! and in the other layouts the framer resynchronises on the next
-//! `{"event_id"` after a record that does not parse.
+//! Line breaks are whitespace to JSON, so every layout is framed the same
+//! way: values one after another as a stream, any number per line and any
+//! number of lines per value, each checked by an incremental JSON scanner
+//! that stops at the exact byte where a record breaks. Only after a broken
+//! record do line breaks and event starts matter: the reject runs to the
+//! next line that starts a record at column 0 or the next `{"event_id"`,
+//! so a bad region costs only itself. The layout name (`lines`,
+//! `concatenated`, `array`) is detected from the first bytes and only says
+//! how locations are shown and whether a top-level array is open.
 
 use std::io::Read;
 use std::ops::Range;
 
-use serde::de::IgnoredAny;
-
 use super::input::Input;
+use super::resync::{classify, find_candidate, is_candidate, trim_range, CANDIDATE_LOOK_AHEAD};
+use super::scanner::{Scanner, Step};
+use super::sniff::{binary_kind, parses_as_one_value};
 use super::{Frame, Layout, Location};
-use crate::reject::{classify_json_error, RejectReason, RAW_PREFIX_BYTES};
+use crate::reject::{RejectReason, RAW_PREFIX_BYTES};
 
 /// Records larger than this are quarantined as `too_large`.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Look-ahead used to recognise `{"event_id"` after a broken record.
+const LOOK_AHEAD: usize = 4096;
 
 /// Frames records out of one decoded stream.
 pub struct Framer<R> {
@@ -29,20 +35,28 @@ pub struct Framer<R> {
     /// Decoded offset and line after the last complete frame.
     resume: (u64, u64),
     done: bool,
+    /// True when the stream may still grow (a plain file that changed
+    /// recently): an incomplete last record is left for a later run.
+    tail_may_grow: bool,
+    /// Bytes of an incomplete last record left for a later run.
+    pending: u64,
 }
 
+/// How scanning one value ended.
 enum Scan {
-    /// The value closed normally.
+    /// The value is complete.
     Closed,
+    /// A byte that cannot continue the value (not consumed).
+    Broken,
     /// The stream ended inside the value.
     Eof,
-    /// The value passed the size limit.
+    /// The value passed the size limit (the rest was skipped).
     TooLarge,
 }
 
 impl<R: Read> Framer<R> {
     /// Frames `input`; `layout` is known when resuming a file read before.
-    pub fn new(input: Input<R>, layout: Option<Layout>) -> Self {
+    pub fn new(input: Input<R>, layout: Option<Layout>, tail_may_grow: bool) -> Self {
         let resume = (input.offset(), input.line());
         Framer {
             input,
@@ -50,6 +64,8 @@ impl<R: Read> Framer<R> {
             in_array: false,
             resume,
             done: false,
+            tail_may_grow,
+            pending: 0,
         }
     }
 
@@ -61,6 +77,11 @@ impl<R: Read> Framer<R> {
     /// Decoded offset and line just after the last complete record.
     pub fn resume_point(&self) -> (u64, u64) {
         self.resume
+    }
+
+    /// Bytes of an incomplete last record left for a later run.
+    pub fn pending_bytes(&self) -> u64 {
+        self.pending
     }
 
     /// The decoded stream, to finish fingerprinting.
@@ -86,24 +107,11 @@ impl<R: Read> Framer<R> {
             Layout::Empty => None,
             Layout::Unsupported => {
                 self.done = true;
-                let start = buf.len();
-                let location = self.location(self.input.offset(), self.input.line());
-                let head = self.input.peek_ahead(RAW_PREFIX_BYTES);
-                let shown = head.len().min(64);
-                buf.extend_from_slice(&head[..shown]);
-                return Some(Frame::Reject {
-                    location,
-                    reason: RejectReason::UnsupportedFormat,
-                    message: format!(
-                        "not JSON text: {} (the whole file is skipped)",
-                        binary_kind(head).unwrap_or("binary data")
-                    ),
-                    range: start..buf.len(),
-                });
+                return Some(self.unsupported(buf));
             }
-            Layout::Lines => self.next_line(buf),
-            Layout::Concatenated | Layout::Array => self.next_value(buf),
+            Layout::Lines | Layout::Concatenated | Layout::Array => self.next_value(buf),
         };
+        self.input.shrink();
         if let Some(Frame::Reject {
             reason, message, ..
         }) = frame.as_mut()
@@ -120,6 +128,7 @@ impl<R: Read> Framer<R> {
         if frame.is_none() {
             self.done = true;
             if let Some(err) = self.input.take_error() {
+                self.pending = 0;
                 let location = self.location(self.input.offset(), self.input.line());
                 let start = buf.len();
                 return Some(Frame::Reject {
@@ -131,6 +140,20 @@ impl<R: Read> Framer<R> {
             }
         }
         frame
+    }
+
+    fn unsupported(&mut self, buf: &mut Vec<u8>) -> Frame {
+        let start = buf.len();
+        let location = self.location(self.input.offset(), self.input.line());
+        let head = self.input.peek_ahead(RAW_PREFIX_BYTES);
+        let kind = binary_kind(head).unwrap_or("binary data");
+        buf.extend_from_slice(&head[..head.len().min(64)]);
+        Frame::Reject {
+            location,
+            reason: RejectReason::UnsupportedFormat,
+            message: format!("not JSON text: {kind} (the whole file is skipped)"),
+            range: start..buf.len(),
+        }
     }
 
     fn location(&self, byte: u64, line: u64) -> Location {
@@ -152,15 +175,11 @@ impl<R: Read> Framer<R> {
             return Layout::Unsupported;
         }
         let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
-            return if head.is_empty() || self.input_is_done() {
-                Layout::Empty
-            } else {
-                Layout::Lines
-            };
+            return Layout::Empty;
         };
         let mut lines = head[first..]
             .split(|&b| b == b'\n')
-            .map(trim_ascii)
+            .map(<[u8]>::trim_ascii)
             .filter(|l| !l.is_empty());
         let first_line = lines.next().unwrap_or_default();
         let first_is_value = parses_as_one_value(first_line);
@@ -177,83 +196,7 @@ impl<R: Read> Framer<R> {
         }
     }
 
-    fn input_is_done(&mut self) -> bool {
-        self.input.available().is_empty()
-    }
-
-    /// Lines layout: every non-blank line is one record.
-    fn next_line(&mut self, buf: &mut Vec<u8>) -> Option<Frame> {
-        loop {
-            let (byte, line) = (self.input.offset(), self.input.line());
-            let start = buf.len();
-            let mut kept = 0usize;
-            let mut too_large = false;
-            let mut newline = false;
-            let mut any = false;
-            loop {
-                let avail = self.input.available();
-                if avail.is_empty() {
-                    break;
-                }
-                any = true;
-                let (take, used) = match memchr::memchr(b'\n', avail) {
-                    Some(i) => {
-                        newline = true;
-                        (i, i + 1)
-                    }
-                    None => (avail.len(), avail.len()),
-                };
-                if !too_large {
-                    if kept + take > MAX_RECORD_BYTES {
-                        too_large = true;
-                        let room = RAW_PREFIX_BYTES.saturating_sub(kept);
-                        buf.extend_from_slice(&avail[..take.min(room)]);
-                    } else {
-                        buf.extend_from_slice(&avail[..take]);
-                    }
-                    kept += take;
-                }
-                self.input.consume(used);
-                if newline {
-                    break;
-                }
-            }
-            if !any {
-                return None;
-            }
-            let range = trim_range(buf, start);
-            let location = self.location(byte, line);
-            if range.is_empty() {
-                buf.truncate(start);
-                if newline {
-                    self.resume = (self.input.offset(), self.input.line());
-                    continue;
-                }
-                return None;
-            }
-            if too_large {
-                self.resume = (self.input.offset(), self.input.line());
-                return Some(too_large_frame(location, range));
-            }
-            if !newline {
-                // Last line without a newline: complete only if it parses.
-                if let Err(err) = serde_json::from_slice::<IgnoredAny>(&buf[range.clone()]) {
-                    if err.is_eof() {
-                        return Some(Frame::Reject {
-                            location,
-                            reason: RejectReason::Truncated,
-                            message: format!("last line is incomplete: {err}"),
-                            range,
-                        });
-                    }
-                }
-            }
-            self.resume = (self.input.offset(), self.input.line());
-            return Some(Frame::Record { location, range });
-        }
-    }
-
-    /// Concatenated and array layouts: frame one JSON value by its brackets.
+    /// Frames the next value of the stream.
     fn next_value(&mut self, buf: &mut Vec<u8>) -> Option<Frame> {
         loop {
             let first = self.skip_separators()?;
@@ -270,72 +213,163 @@ impl<R: Read> Framer<R> {
             }
             let location = self.location(self.input.offset(), self.input.line());
             let start = buf.len();
-            let scan = match first {
-                b'{' | b'[' => self.scan_composite(buf),
-                _ => self.scan_token(buf),
-            };
-            let range = start..buf.len();
-            let outcome = match scan {
-                Scan::TooLarge => Err(RejectReason::TooLarge),
-                Scan::Eof => Err(RejectReason::Truncated),
-                Scan::Closed => match serde_json::from_slice::<IgnoredAny>(&buf[range.clone()]) {
-                    Ok(_) => Ok(()),
-                    Err(e) => Err(classify_json_error(&e)),
-                },
-            };
-            match outcome {
-                Ok(()) => {
-                    self.resume = (self.input.offset(), self.input.line());
-                    return Some(Frame::Record { location, range });
+            let scan = self.scan_value(buf, start);
+            if let Scan::Closed = scan {
+                self.resume = (self.input.offset(), self.input.line());
+                return Some(Frame::Record {
+                    location,
+                    range: start..buf.len(),
+                });
+            }
+            return self.broken(buf, location, start, scan);
+        }
+    }
+
+    /// A record that did not close: cut it at the first place a new record
+    /// may start, or leave an incomplete tail for a later run.
+    fn broken(
+        &mut self,
+        buf: &mut Vec<u8>,
+        location: Location,
+        start: usize,
+        scan: Scan,
+    ) -> Option<Frame> {
+        if let Scan::TooLarge = scan {
+            self.resume = (self.input.offset(), self.input.line());
+            return Some(too_large_frame(location, start..buf.len()));
+        }
+        let ahead = self.input.peek_ahead(CANDIDATE_LOOK_AHEAD).to_vec();
+        let (reason, message) = if let Some(cut) = find_candidate(&buf[start..], &ahead) {
+            let tail = buf[start + cut..].to_vec();
+            buf.truncate(start + cut);
+            self.input.push_back(&tail);
+            (
+                classify(&buf[start..]),
+                "record is broken; reading resumed at the next record",
+            )
+        } else if let Scan::Eof = scan {
+            if self.tail_may_grow && !self.input.has_error() {
+                self.pending = (buf.len() - start) as u64;
+                buf.truncate(start);
+                return None;
+            }
+            (RejectReason::Truncated, "the data ends inside this record")
+        } else {
+            if buf.len() == start {
+                // the offending byte itself starts the bad region
+                let avail = self.input.available();
+                if let Some(&b) = avail.first() {
+                    buf.push(b);
+                    self.input.consume(1);
                 }
-                Err(reason) => return Some(self.resync(buf, location, range, reason, scan)),
+            }
+            let prev = buf.last().copied().unwrap_or(b' ');
+            self.skip_to_candidate(buf, start, prev);
+            (classify(&buf[start..]), "record is not valid JSON")
+        };
+        if !matches!(scan, Scan::Eof) {
+            // a cut tail is read again if the file grows
+            self.resume = (self.input.offset(), self.input.line());
+        }
+        let range = trim_range(buf, start);
+        let range = range.start..range.end.min(range.start + RAW_PREFIX_BYTES);
+        Some(Frame::Reject {
+            location,
+            reason,
+            message: message.to_string(),
+            range,
+        })
+    }
+
+    /// Copies one value into `buf` as the scanner accepts it.
+    fn scan_value(&mut self, buf: &mut Vec<u8>, start: usize) -> Scan {
+        let mut scanner = Scanner::default();
+        loop {
+            let avail = self.input.available();
+            if avail.is_empty() {
+                return if scanner.complete_at_end() {
+                    Scan::Closed
+                } else {
+                    Scan::Eof
+                };
+            }
+            let (n, outcome) = match scanner.feed(avail) {
+                Step::More => (avail.len(), None),
+                Step::Done(n) => (n, Some(Scan::Closed)),
+                Step::Error(n) => (n, Some(Scan::Broken)),
+            };
+            if buf.len() - start + n > MAX_RECORD_BYTES {
+                let room = (start + RAW_PREFIX_BYTES).saturating_sub(buf.len());
+                buf.extend_from_slice(&avail[..n.min(room)]);
+                buf.truncate(start + RAW_PREFIX_BYTES);
+                self.input.consume(n);
+                if outcome.is_none() {
+                    self.skip_value(&mut scanner, buf, start);
+                }
+                return Scan::TooLarge;
+            }
+            buf.extend_from_slice(&avail[..n]);
+            self.input.consume(n);
+            if let Some(outcome) = outcome {
+                return outcome;
             }
         }
     }
 
-    /// After a broken value: keep the part before the next envelope start as
-    /// the reject and give the rest back to the stream.
-    fn resync(
-        &mut self,
-        buf: &mut Vec<u8>,
-        location: Location,
-        range: Range<usize>,
-        reason: RejectReason,
-        scan: Scan,
-    ) -> Frame {
-        if let Some(cut) = find_envelope_start(&buf[range.start + 1..range.end]) {
-            let split = range.start + 1 + cut;
-            let tail = buf[split..range.end].to_vec();
-            buf.truncate(split);
-            self.input.push_back(&tail);
-            let head = trim_range(buf, range.start);
-            let reason = match serde_json::from_slice::<IgnoredAny>(&buf[head.clone()]) {
-                Err(e) => classify_json_error(&e),
-                Ok(_) => RejectReason::InvalidJson,
+    /// Skips the rest of an oversized value without keeping it; when it
+    /// turns out broken, skips on to the next record start.
+    fn skip_value(&mut self, scanner: &mut Scanner, buf: &mut Vec<u8>, start: usize) {
+        loop {
+            let avail = self.input.available();
+            if avail.is_empty() {
+                return;
+            }
+            match scanner.feed(avail) {
+                Step::More => {
+                    let n = avail.len();
+                    self.input.consume(n);
+                }
+                Step::Done(n) => {
+                    self.input.consume(n);
+                    return;
+                }
+                Step::Error(n) => {
+                    let prev = if n > 0 { avail[n - 1] } else { b' ' };
+                    self.input.consume(n);
+                    self.skip_to_candidate(buf, start, prev);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Skips bytes up to the next place a record may start, keeping the
+    /// first [`RAW_PREFIX_BYTES`] of the region in `buf`.
+    fn skip_to_candidate(&mut self, buf: &mut Vec<u8>, start: usize, mut prev: u8) {
+        loop {
+            let avail = self.input.peek_ahead(2 * LOOK_AHEAD);
+            if avail.is_empty() {
+                return;
+            }
+            let checkable = if avail.len() >= 2 * LOOK_AHEAD {
+                avail.len() - LOOK_AHEAD
+            } else {
+                avail.len()
             };
-            self.resume = (self.input.offset(), self.input.line());
-            return Frame::Reject {
-                location,
-                reason,
-                message: "record is broken; reading resumed at the next event".to_string(),
-                range: head,
-            };
-        }
-        if !matches!(scan, Scan::Eof) {
-            self.resume = (self.input.offset(), self.input.line());
-        }
-        if reason == RejectReason::TooLarge {
-            return too_large_frame(location, range);
-        }
-        let message = match scan {
-            Scan::Eof => "the data ends inside this record".to_string(),
-            _ => "record is not valid JSON".to_string(),
-        };
-        Frame::Reject {
-            location,
-            reason,
-            message,
-            range,
+            let found = (0..checkable).find(|&i| {
+                let before = if i == 0 { prev } else { avail[i - 1] };
+                is_candidate(before, &avail[i..])
+            });
+            let n = found.unwrap_or(checkable);
+            let room = (start + RAW_PREFIX_BYTES).saturating_sub(buf.len());
+            buf.extend_from_slice(&avail[..n.min(room)]);
+            if n > 0 {
+                prev = avail[n - 1];
+            }
+            self.input.consume(n);
+            if found.is_some() {
+                return;
+            }
         }
     }
 
@@ -363,141 +397,6 @@ impl<R: Read> Framer<R> {
             }
         }
     }
-
-    /// Copies one bracketed value into `buf`, tracking strings and escapes.
-    fn scan_composite(&mut self, buf: &mut Vec<u8>) -> Scan {
-        let mut depth = 0usize;
-        let mut strings = StringTracker::default();
-        let mut kept = 0usize;
-        loop {
-            let avail = self.input.available();
-            if avail.is_empty() {
-                return Scan::Eof;
-            }
-            let mut end = None;
-            for (i, &b) in avail.iter().enumerate() {
-                if strings.inside(b) {
-                    continue;
-                }
-                match b {
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let n = end.unwrap_or(avail.len());
-            buf.extend_from_slice(&avail[..n]);
-            kept += n;
-            self.input.consume(n);
-            if end.is_some() {
-                return Scan::Closed;
-            }
-            if kept > MAX_RECORD_BYTES {
-                return Scan::TooLarge;
-            }
-        }
-    }
-
-    /// Copies a scalar or a run of garbage: a string up to its closing quote,
-    /// anything else up to whitespace (or `,`/`]` inside an array).
-    fn scan_token(&mut self, buf: &mut Vec<u8>) -> Scan {
-        let in_array = self.in_array;
-        let mut strings = StringTracker::default();
-        let mut is_string = None;
-        loop {
-            let avail = self.input.available();
-            if avail.is_empty() {
-                return if strings.in_string {
-                    Scan::Eof
-                } else {
-                    Scan::Closed
-                };
-            }
-            let mut end = None;
-            for (i, &b) in avail.iter().enumerate() {
-                let string_token = *is_string.get_or_insert(b == b'"');
-                if string_token {
-                    strings.inside(b);
-                    if !strings.in_string {
-                        end = Some(i + 1);
-                        break;
-                    }
-                } else if b == b'\n' || (in_array && (b == b',' || b == b']')) {
-                    end = Some(i);
-                    break;
-                }
-            }
-            let n = end.unwrap_or(avail.len());
-            buf.extend_from_slice(&avail[..n]);
-            self.input.consume(n);
-            if end.is_some() {
-                return Scan::Closed;
-            }
-            if buf.len() > MAX_RECORD_BYTES {
-                return Scan::TooLarge;
-            }
-        }
-    }
-}
-
-/// Follows JSON string syntax one byte at a time.
-#[derive(Default)]
-struct StringTracker {
-    in_string: bool,
-    escaped: bool,
-}
-
-impl StringTracker {
-    /// Feeds one byte; true when it belongs to a string (quotes included).
-    fn inside(&mut self, b: u8) -> bool {
-        if self.in_string {
-            if self.escaped {
-                self.escaped = false;
-            } else if b == b'\\' {
-                self.escaped = true;
-            } else if b == b'"' {
-                self.in_string = false;
-            }
-            return true;
-        }
-        if b == b'"' {
-            self.in_string = true;
-            return true;
-        }
-        false
-    }
-}
-
-/// Recognises content that is certainly not JSON text: compressed or
-/// archive formats hookstat does not read, executables, databases, and
-/// anything with NUL bytes near the start.
-fn binary_kind(head: &[u8]) -> Option<&'static str> {
-    const MAGIC: &[(&[u8], &str)] = &[
-        (b"\x1f\x8b", "gzip inside gzip"),
-        (b"BZh", "bzip2-compressed data"),
-        (b"\xfd7zXZ\x00", "xz-compressed data"),
-        (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
-        (b"PK\x03\x04", "a zip archive"),
-        (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
-        (b"\x7fELF", "an executable"),
-        (b"PAR1", "a Parquet file"),
-        (b"SQLite format 3\x00", "an SQLite database"),
-    ];
-    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
-        return Some(kind);
-    }
-    if head.get(8..12) == Some(b"DUCK") {
-        return Some("a DuckDB database");
-    }
-    head[..head.len().min(4096)]
-        .contains(&0)
-        .then_some("binary data")
 }
 
 fn too_large_frame(location: Location, range: Range<usize>) -> Frame {
@@ -507,33 +406,4 @@ fn too_large_frame(location: Location, range: Range<usize>) -> Frame {
         message: format!("record is larger than {MAX_RECORD_BYTES} bytes"),
         range: range.start..range.end.min(range.start + RAW_PREFIX_BYTES),
     }
-}
-
-fn parses_as_one_value(line: &[u8]) -> bool {
-    serde_json::from_slice::<IgnoredAny>(line).is_ok()
-}
-
-fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    bytes.trim_ascii()
-}
-
-/// The range of `buf[start..]` without surrounding ASCII whitespace.
-fn trim_range(buf: &[u8], start: usize) -> Range<usize> {
-    let slice = &buf[start..];
-    let lead = slice.len() - slice.trim_ascii_start().len();
-    let trail = slice.len() - slice.trim_ascii_end().len();
-    if lead == slice.len() {
-        return start..start;
-    }
-    start + lead..buf.len() - trail
-}
-
-/// Position of the next `{` followed by optional whitespace and
-/// `"event_id"`: where a new envelope most likely starts.
-fn find_envelope_start(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b'{', bytes).find(|&i| {
-        bytes[i + 1..]
-            .trim_ascii_start()
-            .starts_with(b"\"event_id\"")
-    })
 }

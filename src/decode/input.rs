@@ -12,8 +12,6 @@ pub struct Input<R> {
     buf: Vec<u8>,
     pos: usize,
     len: usize,
-    pushback: Vec<u8>,
-    pushback_pos: usize,
     offset: u64,
     line: u64,
     error: Option<io::Error>,
@@ -32,8 +30,6 @@ impl<R: Read> Input<R> {
             buf: vec![0; capacity],
             pos: 0,
             len: 0,
-            pushback: Vec::new(),
-            pushback_pos: 0,
             offset,
             line,
             error: None,
@@ -56,38 +52,46 @@ impl<R: Read> Input<R> {
         self.reader
     }
 
+    /// True when a read error ended the stream.
+    pub fn has_error(&self) -> bool {
+        self.error.is_some()
+    }
+
     /// Takes the read error that ended the stream, if any.
     pub fn take_error(&mut self) -> Option<io::Error> {
         self.error.take()
     }
 
-    fn refill(&mut self) {
+    /// Reads once more into the free space (compacting first); false at the
+    /// end of the stream.
+    fn refill(&mut self) -> bool {
         if self.eof {
-            return;
+            return false;
         }
         if self.pos > 0 {
             self.buf.copy_within(self.pos..self.len, 0);
             self.len -= self.pos;
             self.pos = 0;
         }
+        if self.len == self.buf.len() {
+            let grown = (self.buf.len() * 2).max(BUFFER_BYTES);
+            self.buf.resize(grown, 0);
+        }
         loop {
-            if self.len == self.buf.len() {
-                return;
-            }
             match self.reader.read(&mut self.buf[self.len..]) {
                 Ok(0) => {
                     self.eof = true;
-                    return;
+                    return false;
                 }
                 Ok(n) => {
                     self.len += n;
-                    return;
+                    return true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.error = Some(e);
                     self.eof = true;
-                    return;
+                    return false;
                 }
             }
         }
@@ -96,9 +100,6 @@ impl<R: Read> Input<R> {
     /// The bytes available now without blocking on more than one read;
     /// empty only at the end of the stream.
     pub fn available(&mut self) -> &[u8] {
-        if self.pushback_pos < self.pushback.len() {
-            return &self.pushback[self.pushback_pos..];
-        }
         if self.pos == self.len {
             self.refill();
         }
@@ -106,42 +107,47 @@ impl<R: Read> Input<R> {
     }
 
     /// Buffers at least `want` bytes (less only at the end of the stream) and
-    /// returns them, without consuming. Ignores push-back (only used at start).
+    /// returns them, without consuming.
     pub fn peek_ahead(&mut self, want: usize) -> &[u8] {
-        let want = want.min(self.buf.len());
-        while self.len - self.pos < want && !self.eof {
-            let before = self.len - self.pos;
-            self.refill();
-            if self.len - self.pos == before && self.pos == 0 {
-                break;
-            }
-        }
+        while self.len - self.pos < want && self.refill() {}
         &self.buf[self.pos..self.len]
     }
 
     /// Marks `n` bytes of [`Input::available`] as read.
     pub fn consume(&mut self, n: usize) {
-        let bytes = if self.pushback_pos < self.pushback.len() {
-            let s = &self.pushback[self.pushback_pos..self.pushback_pos + n];
-            self.pushback_pos += n;
-            s
-        } else {
-            let s = &self.buf[self.pos..self.pos + n];
-            self.pos += n;
-            s
-        };
+        let bytes = &self.buf[self.pos..self.pos + n];
         self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
         self.offset += n as u64;
+        self.pos += n;
     }
 
     /// Returns `bytes` (the most recently consumed ones) to the stream.
     pub fn push_back(&mut self, bytes: &[u8]) {
-        let mut rest = bytes.to_vec();
-        rest.extend_from_slice(&self.pushback[self.pushback_pos..]);
-        self.pushback = rest;
-        self.pushback_pos = 0;
-        self.offset -= bytes.len() as u64;
+        let n = bytes.len();
+        if self.pos >= n && &self.buf[self.pos - n..self.pos] == bytes {
+            self.pos -= n;
+        } else {
+            let mut joined = Vec::with_capacity(n + self.len - self.pos + BUFFER_BYTES);
+            joined.extend_from_slice(bytes);
+            joined.extend_from_slice(&self.buf[self.pos..self.len]);
+            self.len = joined.len();
+            joined.resize(self.len + BUFFER_BYTES, 0);
+            self.buf = joined;
+            self.pos = 0;
+        }
+        self.offset -= n as u64;
         self.line -= memchr::memchr_iter(b'\n', bytes).count() as u64;
+    }
+
+    /// Shrinks a buffer that grew for a large push-back or look-ahead.
+    pub fn shrink(&mut self) {
+        if self.buf.len() > 4 * BUFFER_BYTES && self.len - self.pos < BUFFER_BYTES {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
+            self.buf.truncate(BUFFER_BYTES);
+            self.buf.shrink_to_fit();
+        }
     }
 }
 
@@ -157,11 +163,14 @@ mod tests {
         assert_eq!((input.offset(), input.line()), (4, 2));
         input.push_back(b"\nc");
         assert_eq!((input.offset(), input.line()), (2, 1));
-        assert_eq!(input.available(), b"\nc");
+        assert_eq!(input.available(), b"\ncd\nef");
         input.consume(2);
         assert_eq!(input.available(), b"d\nef");
         input.consume(4);
         assert_eq!(input.available(), b"");
         assert_eq!((input.offset(), input.line()), (8, 3));
+        input.push_back(b"xy");
+        assert_eq!(input.available(), b"xy");
+        assert_eq!(input.peek_ahead(10), b"xy");
     }
 }

@@ -7,6 +7,9 @@
 
 mod framer;
 mod input;
+mod resync;
+mod scanner;
+mod sniff;
 mod source;
 
 use std::fmt;
@@ -120,6 +123,9 @@ pub struct FileSummary {
     pub size: u64,
     /// Where a later run may continue if the file only grows.
     pub resume: Option<ResumePoint>,
+    /// Bytes of an incomplete last record left for a later run (a plain
+    /// file that may still be written to).
+    pub pending_bytes: u64,
 }
 
 /// Decodes one file frame by frame.
@@ -131,7 +137,13 @@ pub struct FileDecoder {
 
 impl FileDecoder {
     /// Opens `path`, continuing after `resume` when the file only grew.
-    pub fn open(path: &Path, resume: Option<(&ResumePoint, Layout)>) -> FileDecoder {
+    /// When `tail_may_grow` and the file is not compressed, an incomplete
+    /// last record is left pending for a later run instead of rejected.
+    pub fn open(
+        path: &Path,
+        resume: Option<(&ResumePoint, Layout)>,
+        tail_may_grow: bool,
+    ) -> FileDecoder {
         match source::open(path, resume.map(|r| r.0)) {
             Ok(opened) => {
                 let compressed = opened.stream.is_compressed();
@@ -149,7 +161,7 @@ impl FileDecoder {
                     remaining,
                 );
                 FileDecoder {
-                    framer: Some(Framer::new(input, layout)),
+                    framer: Some(Framer::new(input, layout, tail_may_grow && !compressed)),
                     open_error: None,
                     compressed,
                 }
@@ -197,10 +209,12 @@ impl FileDecoder {
                 fingerprint: None,
                 size: 0,
                 resume: None,
+                pending_bytes: 0,
             };
         };
         let layout = framer.layout();
         let (offset, line) = framer.resume_point();
+        let pending_bytes = framer.pending_bytes();
         let raw = framer.into_inner().into_raw();
         let (fingerprint, size) = match raw.finish() {
             Ok((f, size)) => (Some(f), size),
@@ -229,6 +243,7 @@ impl FileDecoder {
             fingerprint,
             size,
             resume,
+            pending_bytes,
         }
     }
 }

@@ -16,7 +16,7 @@ fn frames_at(
     path: &Path,
     resume: Option<(&ResumePoint, Layout)>,
 ) -> (Vec<(String, String)>, FileSummary, Vec<Location>) {
-    let mut dec = FileDecoder::open(path, resume);
+    let mut dec = FileDecoder::open(path, resume, false);
     let mut buf = Vec::new();
     let mut out = Vec::new();
     let mut locs = Vec::new();
@@ -84,14 +84,80 @@ fn bad_lines_cost_only_themselves() {
     let codes: Vec<_> = got.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(
         codes,
-        vec!["ok", "ok", "ok", "ok", "ok", "ok", "ok", "truncated"],
+        vec![
+            "ok",
+            "truncated",
+            "invalid_json",
+            "ok",
+            "ok",
+            "ok",
+            "ok",
+            "truncated"
+        ],
         "{got:?}"
     );
     assert_eq!(got[6], ok(B));
-    // the framer does not parse lines: the cut line and garbage are records
-    // here and are rejected by validation; only the unterminated tail is
-    // known to be incomplete at this stage.
+    assert_eq!(got[1].1, "{\"event_id\":\"x\",\"cmb_pay");
     assert_eq!(got[2].1, "<html>502</html>");
+}
+
+#[test]
+fn a_control_byte_costs_only_its_line() {
+    let text = format!("{A}\ngarbage\x00more\n{B}\n{{\"event_id\":\"c\x01\"}}\n{A}\n");
+    let got = frames_of(text.as_bytes());
+    let codes: Vec<_> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["ok", "invalid_json", "ok", "invalid_json", "ok"],
+        "{got:?}"
+    );
+}
+
+#[test]
+fn values_are_a_stream_whatever_the_lines() {
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(B).unwrap())
+            .unwrap();
+    // NDJSON first, then two per line, then a pretty value, then Firehose
+    let text = format!("{A}\n{A}\n{A}{B} {A}\n{pretty}{A}\n{B}");
+    let got = frames_of(text.as_bytes());
+    assert_eq!(
+        got,
+        vec![ok(A), ok(A), ok(A), ok(B), ok(A), ok(&pretty), ok(A), ok(B)]
+    );
+}
+
+#[test]
+fn a_broken_line_does_not_swallow_the_next_one() {
+    // unbalanced: the next line would otherwise be read as part of it
+    let text =
+        format!("{{\"event_id\":\"x\",\"a\":[1,2\n{A}\n{{\"event_id\":\"y\",\"b\":\n{B}\n{A}\n");
+    let got = frames_of(text.as_bytes());
+    let codes: Vec<_> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["truncated", "ok", "truncated", "ok", "ok"],
+        "{got:?}"
+    );
+    assert_eq!(got[3], ok(B));
+}
+
+#[test]
+fn an_incomplete_tail_of_a_growing_file_is_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ndjson");
+    let tail = r#"{"event_id":"p2","crea"#;
+    std::fs::write(&path, format!("{A}\n{tail}")).unwrap();
+    let mut dec = FileDecoder::open(&path, None, true);
+    let mut buf = Vec::new();
+    let mut frames = Vec::new();
+    while let Some(f) = dec.next_frame(&mut buf) {
+        frames.push(f);
+    }
+    assert_eq!(frames.len(), 1);
+    let summary = dec.finish(&path);
+    assert_eq!(summary.pending_bytes, tail.len() as u64);
+    assert_eq!(summary.resume.unwrap().offset, A.len() as u64);
 }
 
 #[test]
@@ -179,14 +245,19 @@ fn corrupt_gzip_keeps_what_was_read() {
 }
 
 #[test]
-fn oversized_lines_are_rejected_alone() {
+fn oversized_records_are_one_reject_in_every_layout() {
     let big = format!("{{\"event_id\":\"{}\"}}", "x".repeat(MAX_RECORD_BYTES + 10));
-    let text = format!("{A}\n{big}\n{B}\n");
-    let got = frames_of(text.as_bytes());
-    assert_eq!(got.len(), 3);
-    assert_eq!(got[1].0, "too_large");
-    assert!(got[1].1.len() <= crate::reject::RAW_PREFIX_BYTES);
-    assert_eq!(got[2], ok(B));
+    for text in [
+        format!("{A}\n{big}\n{B}\n"),
+        format!("{A}{big}{B}"),
+        format!("[{A},\n{big},\n{B}]"),
+    ] {
+        let got = frames_of(text.as_bytes());
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[1].0, "too_large");
+        assert!(got[1].1.len() <= crate::reject::RAW_PREFIX_BYTES);
+        assert_eq!(got[2], ok(B));
+    }
 }
 
 #[test]
@@ -198,8 +269,8 @@ fn resume_reads_only_appended_records() {
     assert_eq!(first[0], ok(A));
     assert_eq!(first[1].0, "truncated");
     let point = summary.resume.clone().unwrap();
-    assert_eq!(point.offset, A.len() as u64 + 1);
-    assert_eq!(point.line, 2);
+    assert_eq!(point.offset, A.len() as u64);
+    assert_eq!(point.line, 1);
     // the writer finishes the half line and appends another
     std::fs::write(&path, format!("{A}\n{{\"event_id\":\"half\"}}\n{B}\n")).unwrap();
     let (second, _, locs) = frames_at(&path, Some((&point, Layout::Lines)));

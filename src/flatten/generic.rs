@@ -9,6 +9,10 @@
 
 use serde_json::{Map, Value};
 
+use super::overflow::{Hits, Step, Trail};
+use crate::budgets::{Budget, Budgets};
+use crate::validate::FieldIssue;
+
 /// A scalar leaf.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Leaf {
@@ -78,7 +82,7 @@ pub fn json_path(path: &[Segment]) -> String {
     out
 }
 
-fn is_plain_key(k: &str) -> bool {
+pub(crate) fn is_plain_key(k: &str) -> bool {
     let mut chars = k.chars();
     chars
         .next()
@@ -118,29 +122,94 @@ pub struct Cell {
     pub leaf: Leaf,
 }
 
-/// Flattens the non-envelope parts of `event`: every key except those in
-/// `skip`. The object under `root_key` (the event's `<type>_payload`)
-/// contributes its fields, except those in `root_skip`, without its own
-/// name as prefix.
+/// Per-event budgets of the flattening ([`crate::budgets::Budgets`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlatLimits {
+    /// Scalar leaves that become cells.
+    pub max_leaves: usize,
+    /// Array elements that become child rows.
+    pub max_array_elements: usize,
+    /// Deepest container level flattened (the event object is level 1).
+    pub max_depth: usize,
+}
+
+impl FlatLimits {
+    /// No limits (for tests and tools).
+    pub const UNLIMITED: FlatLimits = FlatLimits {
+        max_leaves: usize::MAX,
+        max_array_elements: usize::MAX,
+        max_depth: usize::MAX,
+    };
+}
+
+impl From<&Budgets> for FlatLimits {
+    fn from(b: &Budgets) -> Self {
+        FlatLimits {
+            max_leaves: b.max_leaves,
+            max_array_elements: b.max_array_elements,
+            max_depth: b.max_depth,
+        }
+    }
+}
+
+/// A part of an event kept as JSON instead of cells: its concrete JSON path
+/// (`$.uf_payload.nums[10000:]` for the tail of an array) and its JSON text.
+pub type OverflowPart = (String, String);
+
+/// An event flattened within its budgets.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flattened {
+    /// The event row, then array rows.
+    pub rows: Vec<FlatRow>,
+    /// Parts over a budget, for the event row's `_overflow` column.
+    pub overflow: Vec<OverflowPart>,
+    /// One issue per budget hit: the first path moved and how many parts.
+    pub issues: Vec<FieldIssue>,
+}
+
+/// Flattens the non-envelope parts of `event` without limits; see
+/// [`flatten_within`].
 pub fn flatten(
     event: &Map<String, Value>,
     skip: &[&str],
     root_key: &str,
     root_skip: &[&str],
 ) -> Vec<FlatRow> {
-    let mut rows = vec![FlatRow {
+    flatten_within(event, skip, root_key, root_skip, FlatLimits::UNLIMITED).rows
+}
+
+/// Flattens the non-envelope parts of `event`: every key except those in
+/// `skip`. The object under `root_key` (the event's `<type>_payload`)
+/// contributes its fields, except those in `root_skip`, without its own
+/// name as prefix. What goes over `limits` is kept as JSON parts.
+pub fn flatten_within(
+    event: &Map<String, Value>,
+    skip: &[&str],
+    root_key: &str,
+    root_skip: &[&str],
+    limits: FlatLimits,
+) -> Flattened {
+    let mut w = Walker {
+        limits,
+        leaves: 0,
+        elements: 0,
+        out: Flattened::default(),
+        hits: Hits::default(),
+    };
+    w.out.rows.push(FlatRow {
         table_path: Vec::new(),
         table_json_path: "$".to_string(),
         index: None,
         key: String::new(),
         parent_key: None,
         cells: Vec::new(),
-    }];
+    });
     for (k, v) in event {
         if skip.contains(&k.as_str()) {
             continue;
         }
         let path = vec![Segment::Key(k.clone())];
+        let trail = Trail::root(Step::Key(k));
         match v {
             Value::Object(fields) if k == root_key => {
                 for (ck, cv) in fields {
@@ -149,64 +218,122 @@ pub fn flatten(
                     }
                     let mut p = path.clone();
                     p.push(Segment::Key(ck.clone()));
-                    walk(cv, p, vec![ck.clone()], 0, &mut rows);
+                    let t = trail.child(Step::Key(ck));
+                    w.walk(cv, p, vec![ck.clone()], 0, 3, &t);
                 }
             }
-            _ => walk(v, path, vec![k.clone()], 0, &mut rows),
+            _ => w.walk(v, path, vec![k.clone()], 0, 2, &trail),
         }
     }
-    rows
+    w.out.issues = w.hits.into_issues();
+    w.out
 }
 
-/// Adds the leaves of `v` to `rows[row]` and its arrays as new rows.
-fn walk(v: &Value, path: Vec<Segment>, name: Vec<String>, row: usize, rows: &mut Vec<FlatRow>) {
-    match v {
-        Value::Null => {}
-        Value::Object(map) => {
-            for (k, child) in map {
-                let mut p = path.clone();
-                p.push(Segment::Key(k.clone()));
-                let mut n = name.clone();
-                n.push(k.clone());
-                walk(child, p, n, row, rows);
+/// Walks one event, counting what it flattens against the limits.
+struct Walker {
+    limits: FlatLimits,
+    leaves: usize,
+    elements: usize,
+    out: Flattened,
+    hits: Hits,
+}
+
+impl Walker {
+    /// Keeps `json` (the text of the value at `path`) as an overflow part.
+    fn overflow(&mut self, budget: Budget, path: String, json: String) {
+        self.hits.add(budget, &path);
+        self.out.overflow.push((path, json));
+    }
+
+    /// Adds the leaves of `v` (a container at `level`) to `rows[row]` and
+    /// its arrays as new rows.
+    fn walk(
+        &mut self,
+        v: &Value,
+        path: Vec<Segment>,
+        name: Vec<String>,
+        row: usize,
+        level: usize,
+        trail: &Trail<'_>,
+    ) {
+        if (v.is_object() || v.is_array()) && level > self.limits.max_depth {
+            self.overflow(Budget::Depth, trail.render(), v.to_string());
+            return;
+        }
+        match v {
+            Value::Null => {}
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let mut p = path.clone();
+                    p.push(Segment::Key(k.clone()));
+                    let mut n = name.clone();
+                    n.push(k.clone());
+                    self.walk(child, p, n, row, level + 1, &trail.child(Step::Key(k)));
+                }
+            }
+            Value::Array(items) => self.walk_array(items, path, row, level, trail),
+            scalar => {
+                if self.leaves >= self.limits.max_leaves {
+                    self.overflow(Budget::Leaves, trail.render(), scalar.to_string());
+                    return;
+                }
+                if let Some(leaf) = Leaf::from_value(scalar) {
+                    self.leaves += 1;
+                    self.out.rows[row].cells.push(Cell {
+                        name_path: name,
+                        json_path: json_path(&path),
+                        path,
+                        leaf,
+                    });
+                }
             }
         }
-        Value::Array(items) => {
-            let mut table_path = path;
-            table_path.push(Segment::Elements);
-            let parent_key = (!rows[row].table_path.is_empty()).then(|| rows[row].key.clone());
-            let table_json_path = json_path(&table_path);
-            for (i, item) in items.iter().enumerate() {
-                let key = match &parent_key {
-                    Some(p) => format!("{p}.{i}"),
-                    None => i.to_string(),
-                };
-                rows.push(FlatRow {
-                    table_path: table_path.clone(),
-                    table_json_path: table_json_path.clone(),
-                    index: Some(i as i64),
-                    key,
-                    parent_key: parent_key.clone(),
-                    cells: Vec::new(),
-                });
-                let child = rows.len() - 1;
-                let name = if item.is_object() || item.is_array() {
-                    Vec::new()
-                } else {
-                    vec!["value".to_string()]
-                };
-                walk(item, table_path.clone(), name, child, rows);
+    }
+
+    fn walk_array(
+        &mut self,
+        items: &[Value],
+        path: Vec<Segment>,
+        row: usize,
+        level: usize,
+        trail: &Trail<'_>,
+    ) {
+        let rows = &self.out.rows;
+        let mut table_path = path;
+        table_path.push(Segment::Elements);
+        let parent_key = (!rows[row].table_path.is_empty()).then(|| rows[row].key.clone());
+        let table_json_path = json_path(&table_path);
+        for (i, item) in items.iter().enumerate() {
+            if self.elements >= self.limits.max_array_elements {
+                let rest = serde_json::to_string(&items[i..]).unwrap_or_default();
+                self.overflow(
+                    Budget::ArrayElements,
+                    format!("{}[{i}:]", trail.render()),
+                    rest,
+                );
+                return;
             }
-        }
-        scalar => {
-            if let Some(leaf) = Leaf::from_value(scalar) {
-                rows[row].cells.push(Cell {
-                    name_path: name,
-                    json_path: json_path(&path),
-                    path,
-                    leaf,
-                });
-            }
+            self.elements += 1;
+            let key = match &parent_key {
+                Some(p) => format!("{p}.{i}"),
+                None => i.to_string(),
+            };
+            self.out.rows.push(FlatRow {
+                table_path: table_path.clone(),
+                table_json_path: table_json_path.clone(),
+                index: Some(i as i64),
+                key,
+                parent_key: parent_key.clone(),
+                cells: Vec::new(),
+            });
+            let child = self.out.rows.len() - 1;
+            let name = if item.is_object() || item.is_array() {
+                Vec::new()
+            } else {
+                vec!["value".to_string()]
+            };
+            let t = trail.child(Step::Index(i));
+            self.walk(item, table_path.clone(), name, child, level + 1, &t);
         }
     }
 }

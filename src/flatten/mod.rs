@@ -8,6 +8,7 @@
 pub mod cmb;
 pub mod generic;
 pub mod naming;
+pub mod overflow;
 pub mod types;
 
 /// The payload key of an event type: `cmb` -> `cmb_payload`.

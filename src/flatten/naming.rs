@@ -11,7 +11,7 @@
 //!   as DuckDB does) gets `_2`, `_3`, … in order of first appearance; the
 //!   choice is stored, so a path keeps its name in every later run.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::generic::Segment;
 
@@ -96,6 +96,9 @@ pub fn table_suffix(path: &[Segment], root_key: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Names {
     taken: HashSet<String>,
+    /// Next suffix to try per wanted name, so the n-th collision of one
+    /// name costs constant time, not n tries.
+    next_suffix: HashMap<String, u64>,
 }
 
 impl Names {
@@ -103,6 +106,7 @@ impl Names {
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
         Names {
             taken: reserved.into_iter().map(str::to_lowercase).collect(),
+            next_suffix: HashMap::new(),
         }
     }
 
@@ -114,10 +118,16 @@ impl Names {
     /// `wanted`, or `wanted_2`, `wanted_3`, … whichever is free; taken now.
     pub fn claim(&mut self, wanted: &str, full_path: &str) -> String {
         let mut candidate = wanted.to_string();
-        let mut n = 2;
-        while self.taken.contains(&candidate.to_lowercase()) {
-            candidate = fit(format!("{wanted}_{n}"), &format!("{full_path}#{n}"));
-            n += 1;
+        let key = wanted.to_lowercase();
+        if self.taken.contains(&key) {
+            let n = self.next_suffix.entry(key.clone()).or_insert(2);
+            loop {
+                candidate = fit(format!("{wanted}_{n}"), &format!("{full_path}#{n}"));
+                *n += 1;
+                if !self.taken.contains(&candidate.to_lowercase()) {
+                    break;
+                }
+            }
         }
         self.taken.insert(candidate.to_lowercase());
         candidate

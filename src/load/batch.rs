@@ -95,7 +95,14 @@ pub struct Batch {
     schema: Arc<Schema>,
     columns: Vec<Column>,
     rows: usize,
+    /// Text bytes buffered (the part of a batch that grows with input).
+    text_bytes: usize,
 }
+
+/// A batch is appended once it holds this many rows...
+pub const FLUSH_ROWS: usize = 16 * 1024;
+/// ...or this many bytes of text, so memory is bounded by bytes, not rows.
+pub const FLUSH_BYTES: usize = 32 * 1024 * 1024;
 
 impl Batch {
     /// A batch for `table` with `columns` in table order.
@@ -109,6 +116,7 @@ impl Batch {
             schema: Arc::new(Schema::new(fields)),
             columns: columns.iter().map(|(_, k)| k.builder()).collect(),
             rows: 0,
+            text_bytes: 0,
         }
     }
 
@@ -127,9 +135,10 @@ impl Batch {
             .collect()
     }
 
-    /// Buffered rows.
-    pub fn len(&self) -> usize {
-        self.rows
+    /// True when the batch should be appended now ([`FLUSH_ROWS`] rows or
+    /// [`FLUSH_BYTES`] of text).
+    pub fn is_full(&self) -> bool {
+        self.rows >= FLUSH_ROWS || self.text_bytes >= FLUSH_BYTES
     }
 
     /// True when no rows are buffered.
@@ -149,6 +158,7 @@ impl Batch {
     pub fn take(&mut self) -> Result<RecordBatch, ArrowError> {
         let arrays = self.columns.iter_mut().map(Column::finish).collect();
         self.rows = 0;
+        self.text_bytes = 0;
         RecordBatch::try_new(self.schema.clone(), arrays)
     }
 }
@@ -168,6 +178,7 @@ impl RowWriter<'_> {
 
     /// A text cell.
     pub fn text(mut self, v: Option<&str>) -> Self {
+        self.batch.text_bytes += v.map_or(0, str::len);
         if let Column::Text(b) = self.column() {
             b.append_option(v);
         }

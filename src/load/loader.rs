@@ -8,13 +8,14 @@ use serde::Serialize;
 use super::dynamic::Registry;
 use super::state::{id_hash, KnownIds, PreviousFile};
 use super::tables::Batches;
-use super::{DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, STAGE_SQL};
+use super::{
+    COMPARED_DUPLICATES_SQL, DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, IDENTICAL_DUPLICATES_SQL,
+    STAGE_SQL,
+};
+use crate::budgets::Budgets;
 use crate::discover::SourceFile;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
-
-/// Rows buffered per table before they are appended.
-const FLUSH_ROWS: usize = 16 * 1024;
 
 /// What one run did, counted by the loader.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -43,6 +44,9 @@ pub struct RunCounts {
     pub field_issues_by_problem: BTreeMap<String, u64>,
     /// New events by event type.
     pub inserted_by_type: BTreeMap<String, u64>,
+    /// Bytes of incomplete last records left for a later run (files that
+    /// may still be written to).
+    pub pending_bytes: u64,
 }
 
 /// Adds one to `map[key]` without allocating when the key exists.
@@ -81,9 +85,10 @@ impl<'a> Loader<'a> {
         files: &'a [SourceFile],
         previous: &'a HashMap<String, PreviousFile>,
         known: KnownIds,
+        budgets: Budgets,
     ) -> duckdb::Result<Self> {
         conn.execute_batch(STAGE_SQL)?;
-        let registry = Registry::load(conn, run_id)?;
+        let registry = Registry::load(conn, run_id, budgets)?;
         Ok(Loader {
             conn,
             run_id,
@@ -95,7 +100,7 @@ impl<'a> Loader<'a> {
             counts: RunCounts::default(),
             file_records: 0,
             file_rejects: 0,
-            appenders: (0..6).map(|_| None).collect(),
+            appenders: (0..5).map(|_| None).collect(),
             registry,
         })
     }
@@ -180,8 +185,10 @@ impl<'a> Loader<'a> {
             .bigint(Some(self.run_id))
             .text(Some(text))
             .end();
-        self.registry.write(env, event.cmb.as_ref(), &event.flat)?;
-        for issue in &event.issues {
+        let budget_issues =
+            self.registry
+                .write(env, event.cmb.as_ref(), &event.flat, &event.overflow)?;
+        for issue in event.issues.iter().chain(&budget_issues) {
             self.counts.field_issues += 1;
             bump(
                 &mut self.counts.field_issues_by_problem,
@@ -236,12 +243,14 @@ impl<'a> Loader<'a> {
             .text(resume.map(|r| r.fingerprint.as_str()))
             .bigint(Some(first_run))
             .bigint(Some(self.run_id))
+            .bigint(Some(summary.pending_bytes as i64))
             .end();
+        self.counts.pending_bytes += summary.pending_bytes;
     }
 
     fn flush(&mut self, all: bool) -> duckdb::Result<()> {
         for (i, batch) in self.batches.all_mut().into_iter().enumerate() {
-            if batch.is_empty() || (!all && batch.len() < FLUSH_ROWS) {
+            if batch.is_empty() || (!all && !batch.is_full()) {
                 continue;
             }
             let rows = batch
@@ -275,28 +284,32 @@ impl<'a> Loader<'a> {
     }
 
     /// Records each later delivery with whether its content equals the
-    /// first delivery's (as JSON values: key order and spacing do not count).
+    /// first delivery's (as JSON values: key order and spacing do not
+    /// count). Byte-identical retries are settled in SQL; the others stream
+    /// through here one pair at a time, keeping only the verdicts.
     fn compare_duplicates(&mut self) -> duckdb::Result<()> {
-        let mut stmt = self.conn.prepare(DUPLICATES_WITH_FIRST_SQL)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let later: String = row.get(4)?;
-            let first: String = row.get(5)?;
-            let same = serde_json::from_str::<serde_json::Value>(&later).ok()
-                == serde_json::from_str::<serde_json::Value>(&first).ok();
-            if !same {
-                self.counts.conflicts += 1;
+        self.conn.execute_batch(IDENTICAL_DUPLICATES_SQL)?;
+        let mut verdicts: Vec<(i64, bool)> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare(DUPLICATES_WITH_FIRST_SQL)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let later: String = row.get(1)?;
+                let first: String = row.get(2)?;
+                let same = serde_json::from_str::<serde_json::Value>(&later).ok()
+                    == serde_json::from_str::<serde_json::Value>(&first).ok();
+                verdicts.push((row.get(0)?, same));
             }
-            self.batches
-                .deliveries
-                .row()
-                .bigint(Some(row.get(0)?))
-                .text(Some(&row.get::<_, String>(1)?))
-                .text(Some(&row.get::<_, String>(2)?))
-                .text(Some(&row.get::<_, String>(3)?))
-                .boolean(Some(same))
-                .text((!same).then_some(later.as_str()))
-                .end();
+        }
+        self.counts.conflicts += verdicts.iter().filter(|(_, same)| !same).count() as u64;
+        if !verdicts.is_empty() {
+            let mut appender = self.conn.appender("stage_compared")?;
+            for (stage_row, same) in verdicts {
+                appender.append_row(duckdb::params![stage_row, same])?;
+            }
+            appender.flush()?;
+            drop(appender);
+            self.conn.execute_batch(COMPARED_DUPLICATES_SQL)?;
         }
         Ok(())
     }

@@ -18,5 +18,9 @@ pub use loader::{Loader, RunCounts};
 pub const STAGE_SQL: &str = include_str!("../../sql/stage.sql");
 /// Later deliveries next to their first delivery.
 pub const DUPLICATES_WITH_FIRST_SQL: &str = include_str!("../../sql/duplicates_with_first.sql");
+/// Byte-identical later deliveries -> `duplicate_deliveries`.
+pub const IDENTICAL_DUPLICATES_SQL: &str = include_str!("../../sql/identical_duplicates.sql");
+/// Compared later deliveries -> `duplicate_deliveries`.
+pub const COMPARED_DUPLICATES_SQL: &str = include_str!("../../sql/compared_duplicates.sql");
 /// Settles a run: file state.
 pub const FINISH_RUN_SQL: &str = include_str!("../../sql/finish_run.sql");

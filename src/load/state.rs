@@ -21,6 +21,8 @@ pub struct PreviousFile {
     pub resume: Option<ResumePoint>,
     /// Run that first read it.
     pub first_run: i64,
+    /// Bytes of an incomplete last record left for a later run.
+    pub pending_bytes: u64,
 }
 
 impl PreviousFile {
@@ -80,7 +82,7 @@ pub fn known_event_ids(conn: &Connection) -> duckdb::Result<KnownIds> {
 pub fn previous_files(conn: &Connection) -> duckdb::Result<HashMap<String, PreviousFile>> {
     let mut stmt = conn.prepare(
         "SELECT path, size, epoch_us(modified), layout, resume_offset, resume_line,
-                resume_fingerprint, first_run
+                resume_fingerprint, first_run, coalesce(pending_bytes, 0)
          FROM source_files",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -104,6 +106,7 @@ pub fn previous_files(conn: &Connection) -> duckdb::Result<HashMap<String, Previ
                 layout: layout.as_deref().and_then(Layout::from_name),
                 resume,
                 first_run: r.get(7)?,
+                pending_bytes: r.get::<_, i64>(8)?.max(0) as u64,
             },
         ))
     })?;

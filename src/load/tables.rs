@@ -65,16 +65,6 @@ pub const STAGE_DUPLICATES: &[(&str, Kind)] = &[
     ("payload", Text),
 ];
 
-/// Columns of `duplicate_deliveries`.
-pub const DUPLICATE_DELIVERIES: &[(&str, Kind)] = &[
-    ("run_id", BigInt),
-    ("event_id", Text),
-    ("source_file", Text),
-    ("source_location", Text),
-    ("same_content", Bool),
-    ("payload", Text),
-];
-
 /// Columns of `source_files` (and its staging copy).
 pub const SOURCE_FILES: &[(&str, Kind)] = &[
     ("path", Text),
@@ -90,6 +80,7 @@ pub const SOURCE_FILES: &[(&str, Kind)] = &[
     ("resume_fingerprint", Text),
     ("first_run", BigInt),
     ("last_run", BigInt),
+    ("pending_bytes", BigInt),
 ];
 
 /// All batches the loader fills, keyed by target table.
@@ -104,8 +95,6 @@ pub struct Batches {
     pub duplicates: Batch,
     /// -> temp `stage_source_files`
     pub files: Batch,
-    /// -> `duplicate_deliveries` (filled when the run finishes)
-    pub deliveries: Batch,
 }
 
 impl Default for Batches {
@@ -116,21 +105,19 @@ impl Default for Batches {
             rejects: Batch::new("rejects", REJECTS),
             duplicates: Batch::new("stage_duplicates", STAGE_DUPLICATES),
             files: Batch::new("stage_source_files", SOURCE_FILES),
-            deliveries: Batch::new("duplicate_deliveries", DUPLICATE_DELIVERIES),
         }
     }
 }
 
 impl Batches {
     /// Every batch, for flushing.
-    pub fn all_mut(&mut self) -> [&mut Batch; 6] {
+    pub fn all_mut(&mut self) -> [&mut Batch; 5] {
         [
             &mut self.events,
             &mut self.issues,
             &mut self.rejects,
             &mut self.duplicates,
             &mut self.files,
-            &mut self.deliveries,
         ]
     }
 }

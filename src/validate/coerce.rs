@@ -25,6 +25,10 @@ pub enum Problem {
     MissingPayload,
     /// The event's `<type>_payload` is not an object.
     PayloadNotAnObject,
+    /// A number beyond the range of a double (`1e999`): the cell is NULL.
+    NumberOutOfRange,
+    /// A part of the event went over a budget and is kept in `_overflow`.
+    OverBudget(crate::budgets::Budget),
 }
 
 impl Problem {
@@ -38,6 +42,8 @@ impl Problem {
             Problem::NotText => "not_text",
             Problem::MissingPayload => "missing_payload",
             Problem::PayloadNotAnObject => "payload_not_an_object",
+            Problem::NumberOutOfRange => "number_out_of_range",
+            Problem::OverBudget(budget) => budget.code(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! values that cannot be coerced become [`FieldIssue`]s, never rejects.
 
 pub mod coerce;
+mod numbers;
 
 use serde_json::{Map, Value};
 
@@ -69,15 +70,30 @@ pub fn validate(bytes: &[u8]) -> Result<ValidEvent, Invalid> {
             format!("invalid UTF-8 at byte {} of the record", e.valid_up_to()),
         )
     })?;
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| (classify_json_error(&e), format!("JSON error: {e}")))?;
+    let mut issues = Vec::new();
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) if e.to_string().starts_with("number out of range") => {
+            // valid JSON whose number no double holds: keep the event
+            let (nulled, found) = numbers::null_out_of_range(text);
+            issues = found;
+            serde_json::from_str(&nulled)
+                .map_err(|e| (classify_json_error(&e), format!("JSON error: {e}")))?
+        }
+        Err(e) => return Err((classify_json_error(&e), format!("JSON error: {e}"))),
+    };
     let Value::Object(object) = value else {
         return Err((
             RejectReason::NotAnObject,
             format!("expected an event object, found {}", kind_of(&value)),
         ));
     };
-    let event_id = identifier(object.get("event_id")).ok_or_else(|| {
+    let event_id = match object.get("event_id") {
+        // beyond 2^64: the digits as delivered, not a rounded double
+        Some(Value::Number(n)) if n.is_f64() => numbers::raw_event_id(text),
+        other => identifier(other),
+    };
+    let event_id = event_id.ok_or_else(|| {
         (
             RejectReason::MissingEventId,
             "the event has no usable event_id".to_string(),
@@ -89,7 +105,6 @@ pub fn validate(bytes: &[u8]) -> Result<ValidEvent, Invalid> {
             format!("event {event_id} has no usable event_type"),
         )
     })?;
-    let mut issues = Vec::new();
     let client_account_id = keep(&mut issues, &object, "client_account_id", coerce::text);
     let created_at = keep(&mut issues, &object, "created_at", coerce::epoch_micros);
     Ok(ValidEvent {

@@ -5,6 +5,7 @@
 //! `hookstat_tables` / `hookstat_columns` so names and types are stable
 //! across runs.
 
+mod overflow;
 mod table;
 
 use std::collections::HashMap;
@@ -13,13 +14,16 @@ use duckdb::Connection;
 
 use super::batch::{Kind, RowWriter};
 use super::tables::CMB_REQUESTS;
+use crate::budgets::{Budget, Budgets};
 use crate::flatten::cmb::CmbRow;
-use crate::flatten::generic::{json_path, FlatRow, Segment};
+use crate::flatten::generic::{json_path, FlatRow, Leaf, OverflowPart, Segment};
 use crate::flatten::naming::{fit, sanitize, table_suffix, Names};
+use crate::flatten::overflow::Hits;
 use crate::flatten::types::ColumnType;
-use crate::validate::Envelope;
+use crate::validate::{Envelope, FieldIssue};
+use overflow::{concrete_path, leaf_json, overflow_json};
 pub use table::quote;
-use table::{DataColumn, DynamicTable};
+use table::{ColumnAllowance, DataColumn, DynamicTable, Placement};
 
 const LOAD_COLUMNS: &str = include_str!("../../../sql/dynamic/load_columns.sql");
 const REGISTER_TABLE: &str = include_str!("../../../sql/dynamic/register_table.sql");
@@ -51,6 +55,23 @@ fn fixed_for(event_type: &str, is_child: bool) -> &'static [(&'static str, Kind)
     }
 }
 
+/// The curated Call Me Back cells.
+fn cmb_cells<'w>(w: RowWriter<'w>, env: &Envelope, c: &CmbRow) -> RowWriter<'w> {
+    envelope_cells(w, env)
+        .text(c.business_number.as_deref())
+        .text(c.feature_set.as_deref())
+        .text(c.client_number.as_deref())
+        .boolean(c.client_number_available)
+        .text(c.alternate_number.as_deref())
+        .timestamp(c.requested_at)
+        .date(c.requested_date)
+        .text(c.requested_slot.as_deref())
+        .timestamp(c.preferred_from)
+        .timestamp(c.preferred_to)
+        .boolean(c.is_interested)
+        .text(c.cmb_config_name.as_deref())
+}
+
 /// The fixed envelope cells every event table starts with.
 fn envelope_cells<'w>(w: RowWriter<'w>, env: &Envelope) -> RowWriter<'w> {
     w.text(Some(&env.event_id))
@@ -62,6 +83,9 @@ fn envelope_cells<'w>(w: RowWriter<'w>, env: &Envelope) -> RowWriter<'w> {
 pub struct Registry<'a> {
     conn: &'a Connection,
     run_id: i64,
+    budgets: Budgets,
+    allowance: ColumnAllowance,
+    new_tables: usize,
     tables: Vec<DynamicTable<'a>>,
     /// event type -> table JSON path -> index in `tables`.
     by_key: HashMap<String, HashMap<String, usize>>,
@@ -70,7 +94,7 @@ pub struct Registry<'a> {
 
 impl<'a> Registry<'a> {
     /// Reads the tables and columns earlier runs created.
-    pub fn load(conn: &'a Connection, run_id: i64) -> duckdb::Result<Self> {
+    pub fn load(conn: &'a Connection, run_id: i64, budgets: Budgets) -> duckdb::Result<Self> {
         let mut table_names = Names::default();
         let mut stmt = conn.prepare(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()",
@@ -101,6 +125,12 @@ impl<'a> Registry<'a> {
         let mut registry = Registry {
             conn,
             run_id,
+            budgets,
+            allowance: ColumnAllowance {
+                max_columns: budgets.max_columns,
+                new_columns_left: budgets.max_new_columns,
+            },
+            new_tables: 0,
             tables: Vec::new(),
             by_key: HashMap::new(),
             table_names,
@@ -128,6 +158,17 @@ impl<'a> Registry<'a> {
         Ok(registry)
     }
 
+    /// The table budget a new table would go over, if any.
+    fn over_table_budget(&self) -> Option<Budget> {
+        if self.tables.len() >= self.budgets.max_tables {
+            Some(Budget::Tables)
+        } else if self.new_tables >= self.budgets.max_new_tables {
+            Some(Budget::NewTables)
+        } else {
+            None
+        }
+    }
+
     fn insert(&mut self, table: DynamicTable<'a>) -> usize {
         let index = self.tables.len();
         self.by_key
@@ -139,16 +180,23 @@ impl<'a> Registry<'a> {
     }
 
     /// The table for `event_type` rows at array `path` (`$` for the event
-    /// row), created if this is the first time.
-    fn table(&mut self, event_type: &str, path: &[Segment], jp: &str) -> duckdb::Result<usize> {
+    /// row), created if this is the first time and the table budgets allow.
+    fn table(
+        &mut self,
+        event_type: &str,
+        path: &[Segment],
+        jp: &str,
+    ) -> duckdb::Result<Result<usize, Budget>> {
         if let Some(&i) = self.by_key.get(event_type).and_then(|m| m.get(jp)) {
-            return Ok(i);
+            return Ok(Ok(i));
         }
         let jp = jp.to_string();
         let root_key = format!("{event_type}_payload");
         let (name, parent) = if path.is_empty() {
             let name = if event_type == "cmb" {
                 CMB_TABLE.to_string()
+            } else if let Some(budget) = self.over_table_budget() {
+                return Ok(Err(budget));
             } else {
                 let wanted = fit(format!("{}_events", sanitize(event_type)), event_type);
                 self.table_names.claim(&wanted, event_type)
@@ -159,9 +207,18 @@ impl<'a> Registry<'a> {
                 .iter()
                 .rposition(|s| *s == Segment::Elements)
                 .map_or(&path[..0], |j| &path[..=j]);
-            let parent = self.table(event_type, parent_path, &json_path(parent_path))?;
+            let parent = match self.table(event_type, parent_path, &json_path(parent_path))? {
+                Ok(i) => i,
+                Err(budget) => return Ok(Err(budget)),
+            };
             let parent_name = self.tables[parent].name.clone();
-            let root = self.table(event_type, &[], "$")?;
+            let root = match self.table(event_type, &[], "$")? {
+                Ok(i) => i,
+                Err(budget) => return Ok(Err(budget)),
+            };
+            if let Some(budget) = self.over_table_budget() {
+                return Ok(Err(budget));
+            }
             let wanted = fit(
                 format!(
                     "{}__{}",
@@ -184,59 +241,94 @@ impl<'a> Registry<'a> {
         );
         table.is_new = true;
         table.create(self.conn)?;
-        Ok(self.insert(table))
+        self.new_tables += 1;
+        Ok(Ok(self.insert(table)))
     }
 
     /// Writes an event's flattened rows: the event row (with the curated
-    /// Call Me Back columns for `cmb`) and its array rows.
+    /// Call Me Back columns for `cmb`) and its array rows. `overflow` holds
+    /// the parts the flattening kept as JSON; cells with no room in their
+    /// table join them in the event row's `_overflow` column. Returns one
+    /// issue per budget the event went over here.
     pub fn write(
         &mut self,
         env: &Envelope,
         cmb: Option<&CmbRow>,
         rows: &[FlatRow],
-    ) -> duckdb::Result<()> {
+        overflow: &[OverflowPart],
+    ) -> duckdb::Result<Vec<FieldIssue>> {
         let (conn, run_id) = (self.conn, self.run_id);
+        let mut hits = Hits::default();
+        let mut extra: Vec<OverflowPart> = Vec::new();
+        let mut plans = Vec::with_capacity(rows.len());
         for row in rows {
-            let i = self.table(&env.event_type, &row.table_path, &row.table_json_path)?;
+            let placed = match self.table(&env.event_type, &row.table_path, &row.table_json_path)? {
+                Ok(i) => {
+                    let cells = &row.cells;
+                    let placements =
+                        self.tables[i].prepare(conn, run_id, cells, &mut self.allowance)?;
+                    Ok((i, placements))
+                }
+                Err(budget) => Err(budget),
+            };
+            match &placed {
+                Err(budget) if row.table_path.is_empty() => {
+                    // the event type has no table: it lives in `events` only
+                    hits.add(*budget, &env.event_type);
+                    return Ok(hits.into_issues());
+                }
+                Err(budget) => {
+                    for cell in &row.cells {
+                        let path = concrete_path(&cell.json_path, &row.key);
+                        hits.add(*budget, &path);
+                        extra.push((path, leaf_json(&cell.leaf)));
+                    }
+                }
+                Ok((_, placements)) => {
+                    for (cell, placement) in row.cells.iter().zip(placements) {
+                        if let Placement::Over(budget) = placement {
+                            let path = concrete_path(&cell.json_path, &row.key);
+                            hits.add(*budget, &path);
+                            extra.push((path, leaf_json(&cell.leaf)));
+                        }
+                    }
+                }
+            }
+            plans.push(placed.ok());
+        }
+        let overflow_text = (!overflow.is_empty() || !extra.is_empty())
+            .then(|| Leaf::Text(overflow_json(overflow.iter().chain(&extra))));
+        for (row, plan) in rows.iter().zip(plans) {
+            let Some((i, placements)) = plan else {
+                continue;
+            };
             let table = &mut self.tables[i];
+            let cells = &row.cells;
             if !row.table_path.is_empty() {
                 table.write(
                     conn,
-                    run_id,
                     |w| {
                         w.text(Some(&env.event_id))
                             .text(Some(&row.key))
                             .text(row.parent_key.as_deref())
                             .bigint(row.index)
                     },
-                    &row.cells,
+                    cells,
+                    &placements,
+                    None,
                 )?;
-            } else if let Some(c) = cmb {
-                table.write(
-                    conn,
-                    run_id,
-                    |w| {
-                        envelope_cells(w, env)
-                            .text(c.business_number.as_deref())
-                            .text(c.feature_set.as_deref())
-                            .text(c.client_number.as_deref())
-                            .boolean(c.client_number_available)
-                            .text(c.alternate_number.as_deref())
-                            .timestamp(c.requested_at)
-                            .date(c.requested_date)
-                            .text(c.requested_slot.as_deref())
-                            .timestamp(c.preferred_from)
-                            .timestamp(c.preferred_to)
-                            .boolean(c.is_interested)
-                            .text(c.cmb_config_name.as_deref())
-                    },
-                    &row.cells,
-                )?;
-            } else {
-                table.write(conn, run_id, |w| envelope_cells(w, env), &row.cells)?;
+                continue;
+            }
+            if overflow_text.is_some() {
+                table.overflow_column(conn, run_id)?;
+            }
+            let text = overflow_text.as_ref();
+            match cmb {
+                Some(c) => table.write(conn, |w| cmb_cells(w, env, c), cells, &placements, text)?,
+                None => table.write(conn, |w| envelope_cells(w, env), cells, &placements, text)?,
             }
         }
-        Ok(())
+        Ok(hits.into_issues())
     }
 
     /// Appends everything buffered and records new tables and columns.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use duckdb::{Appender, Connection};
 
 use super::super::batch::{Batch, Kind, RowWriter};
+use crate::budgets::Budget;
 use crate::flatten::generic::{Cell, Leaf};
 use crate::flatten::naming::{column_name, Names};
 use crate::flatten::types::{convert, ColumnType, Typed};
@@ -13,9 +14,6 @@ use crate::flatten::types::{convert, ColumnType, Typed};
 const CREATE_TABLE: &str = include_str!("../../../sql/dynamic/create_table.sql");
 const ADD_COLUMN: &str = include_str!("../../../sql/dynamic/add_column.sql");
 const WIDEN_COLUMN: &str = include_str!("../../../sql/dynamic/widen_column.sql");
-
-/// Rows buffered before they are appended.
-const FLUSH_ROWS: usize = 16 * 1024;
 
 /// Quotes an SQL identifier.
 pub fn quote(ident: &str) -> String {
@@ -42,6 +40,30 @@ pub fn sql_of(kind: Kind) -> &'static str {
         Kind::Timestamp => "TIMESTAMP",
         Kind::Date => "DATE",
     }
+}
+
+/// Name of the column holding the parts of a row that went over a budget.
+/// Sanitised key names never start with `_`, so it cannot collide.
+pub const OVERFLOW_COLUMN: &str = "_overflow";
+/// Registry key of the `_overflow` column (not a JSON path).
+pub const OVERFLOW_PATH: &str = "(over budget)";
+
+/// Where a cell of a row goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Into data column `i`.
+    Column(usize),
+    /// Into `_overflow`: the table has no room for a new column.
+    Over(Budget),
+}
+
+/// How many more columns a run may add.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnAllowance {
+    /// Data columns a table may have.
+    pub max_columns: usize,
+    /// Columns this run may still add, all tables together.
+    pub new_columns_left: usize,
 }
 
 /// A column created from the data.
@@ -94,7 +116,12 @@ impl<'a> DynamicTable<'a> {
         first_run: i64,
     ) -> Self {
         let fixed: Vec<(String, Kind)> = fixed.iter().map(|(n, k)| (n.to_string(), *k)).collect();
-        let mut names = Names::with_reserved(fixed.iter().map(|(n, _)| n.as_str()));
+        let mut names = Names::with_reserved(
+            fixed
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .chain([OVERFLOW_COLUMN]),
+        );
         for c in &columns {
             names.take(&c.name);
         }
@@ -173,79 +200,136 @@ impl<'a> DynamicTable<'a> {
         Ok(())
     }
 
-    /// Makes sure every cell has a column that can hold it; returns the
-    /// column index of each cell.
-    fn prepare(
+    /// Number of data columns (the `_overflow` column does not count).
+    fn data_columns(&self) -> usize {
+        self.columns.len() - usize::from(self.by_path.contains_key(OVERFLOW_PATH))
+    }
+
+    /// The `_overflow` column, added the first time a row needs it.
+    pub fn overflow_column(&mut self, conn: &'a Connection, run_id: i64) -> duckdb::Result<usize> {
+        if let Some(&i) = self.by_path.get(OVERFLOW_PATH) {
+            return Ok(i);
+        }
+        self.add_column(
+            conn,
+            run_id,
+            OVERFLOW_COLUMN.to_string(),
+            OVERFLOW_PATH,
+            ColumnType::Varchar,
+        )
+    }
+
+    fn add_column(
+        &mut self,
+        conn: &'a Connection,
+        run_id: i64,
+        name: String,
+        path: &str,
+        ty: ColumnType,
+    ) -> duckdb::Result<usize> {
+        self.close(conn)?;
+        let sql = ADD_COLUMN
+            .replace("{table}", &quote(&self.name))
+            .replace("{column}", &quote(&name))
+            .replace("{type}", ty.sql());
+        conn.execute_batch(&sql)?;
+        let index = self.columns.len();
+        self.by_path.insert(path.to_string(), index);
+        self.columns.push(DataColumn {
+            name,
+            path: path.to_string(),
+            ty,
+            first_run: run_id,
+            changed_run: run_id,
+        });
+        self.rebuild_batch();
+        Ok(index)
+    }
+
+    fn widen(
+        &mut self,
+        conn: &'a Connection,
+        run_id: i64,
+        i: usize,
+        new: ColumnType,
+    ) -> duckdb::Result<()> {
+        let old = self.columns[i].ty;
+        self.close(conn)?;
+        let column = quote(&self.columns[i].name);
+        let using = if old == ColumnType::Timestamp {
+            format!("CAST(CAST(epoch({column}) AS BIGINT) AS {})", new.sql())
+        } else {
+            format!("CAST({column} AS {})", new.sql())
+        };
+        let sql = WIDEN_COLUMN
+            .replace("{table}", &quote(&self.name))
+            .replace("{column}", &column)
+            .replace("{type}", new.sql())
+            .replace("{using}", &using);
+        conn.execute_batch(&sql)?;
+        self.columns[i].ty = new;
+        self.columns[i].changed_run = run_id;
+        self.rebuild_batch();
+        Ok(())
+    }
+
+    /// Makes sure every cell has a column that can hold it, within the
+    /// column budgets; returns where each cell goes.
+    pub fn prepare(
         &mut self,
         conn: &'a Connection,
         run_id: i64,
         cells: &[Cell],
-    ) -> duckdb::Result<Vec<usize>> {
-        let mut indexes = Vec::with_capacity(cells.len());
+        allowance: &mut ColumnAllowance,
+    ) -> duckdb::Result<Vec<Placement>> {
+        let mut placements = Vec::with_capacity(cells.len());
         for cell in cells {
             let path = &cell.json_path;
-            match self.by_path.get(path).copied() {
+            let placement = match self.by_path.get(path).copied() {
+                None if self.data_columns() >= allowance.max_columns => {
+                    Placement::Over(Budget::Columns)
+                }
+                None if allowance.new_columns_left == 0 => Placement::Over(Budget::NewColumns),
                 None => {
+                    allowance.new_columns_left -= 1;
                     let wanted = column_name(&cell.name_path, path);
                     let name = self.names.claim(&wanted, path);
                     let ty = ColumnType::of(&cell.leaf, &name);
-                    self.close(conn)?;
-                    let sql = ADD_COLUMN
-                        .replace("{table}", &quote(&self.name))
-                        .replace("{column}", &quote(&name))
-                        .replace("{type}", ty.sql());
-                    conn.execute_batch(&sql)?;
-                    indexes.push(self.columns.len());
-                    self.by_path.insert(path.clone(), self.columns.len());
-                    self.columns.push(DataColumn {
-                        name,
-                        path: path.clone(),
-                        ty,
-                        first_run: run_id,
-                        changed_run: run_id,
-                    });
-                    self.rebuild_batch();
+                    Placement::Column(self.add_column(conn, run_id, name, path, ty)?)
                 }
                 Some(i) => {
-                    indexes.push(i);
                     let old = self.columns[i].ty;
                     let new = old.widen(ColumnType::of(&cell.leaf, &self.columns[i].name));
                     if new != old {
-                        self.close(conn)?;
-                        let column = quote(&self.columns[i].name);
-                        let using = if old == ColumnType::Timestamp {
-                            format!("CAST(CAST(epoch({column}) AS BIGINT) AS {})", new.sql())
-                        } else {
-                            format!("CAST({column} AS {})", new.sql())
-                        };
-                        let sql = WIDEN_COLUMN
-                            .replace("{table}", &quote(&self.name))
-                            .replace("{column}", &column)
-                            .replace("{type}", new.sql())
-                            .replace("{using}", &using);
-                        conn.execute_batch(&sql)?;
-                        self.columns[i].ty = new;
-                        self.columns[i].changed_run = run_id;
-                        self.rebuild_batch();
+                        self.widen(conn, run_id, i, new)?;
                     }
+                    Placement::Column(i)
                 }
-            }
+            };
+            placements.push(placement);
         }
-        Ok(indexes)
+        Ok(placements)
     }
 
-    /// Writes one row: the fixed cells through `fixed`, then `cells`.
+    /// Writes one row: the fixed cells through `fixed`, then the cells
+    /// placed in columns by [`DynamicTable::prepare`], and `overflow` (the
+    /// JSON text of the parts over budget) in the `_overflow` column.
     pub fn write(
         &mut self,
         conn: &'a Connection,
-        run_id: i64,
         fixed: impl FnOnce(RowWriter<'_>) -> RowWriter<'_>,
         cells: &[Cell],
+        placements: &[Placement],
+        overflow: Option<&Leaf>,
     ) -> duckdb::Result<()> {
-        let indexes = self.prepare(conn, run_id, cells)?;
         let mut slots: Vec<Option<&Leaf>> = vec![None; self.columns.len()];
-        for (cell, i) in cells.iter().zip(indexes) {
-            slots[i] = Some(&cell.leaf);
+        for (cell, placement) in cells.iter().zip(placements) {
+            if let Placement::Column(i) = placement {
+                slots[*i] = Some(&cell.leaf);
+            }
+        }
+        if let (Some(text), Some(&i)) = (overflow, self.by_path.get(OVERFLOW_PATH)) {
+            slots[i] = Some(text);
         }
         let mut row = fixed(self.batch.row());
         for (col, slot) in self.columns.iter().zip(slots) {
@@ -281,7 +365,7 @@ impl<'a> DynamicTable<'a> {
             };
         }
         row.end();
-        if self.batch.len() >= FLUSH_ROWS {
+        if self.batch.is_full() {
             self.flush(conn)?;
         }
         Ok(())
