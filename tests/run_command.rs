@@ -130,3 +130,66 @@ fn the_scaling_out_query_reproduces_interest_rate_over_the_export() {
         assert!((g["interest_rate"].as_f64().unwrap() - rate).abs() < 1e-12);
     }
 }
+
+/// Once the ingest has committed, a failing report or export stage is exit
+/// 1 naming the stage (never 2, which promises nothing changed); budgets
+/// and the settle time come from the configuration file.
+#[test]
+fn a_stage_failing_after_the_ingest_is_exit_1_and_budgets_come_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let arc = dir.path().join("arc");
+    std::fs::create_dir_all(&arc).unwrap();
+    let wide: serde_json::Map<String, Value> =
+        (0..50).map(|i| (format!("k{i}"), Value::from(i))).collect();
+    let event = serde_json::json!({"event_id": "w1", "event_type": "uf", "uf_payload": wide});
+    std::fs::write(
+        arc.join("day.ndjson"),
+        format!(
+            "{}\n{}\n{{\"event_id\":\"cut",
+            cmb_event("c1", "A", true),
+            event
+        ),
+    )
+    .unwrap();
+    // the reports folder cannot be created: a file is in the way
+    std::fs::write(dir.path().join("blocked"), "a file").unwrap();
+    let config = dir.path().join("hookstat.toml");
+    std::fs::write(
+        &config,
+        "database = \"night.duckdb\"\narchives = [\"arc\"]\nreports_out = \"blocked/reports\"\nsettle_time = \"0s\"\n\n[budgets]\nmax_leaves = 10\n",
+    )
+    .unwrap();
+    let (code, summary, err) = run(&["--json"], &config);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(summary["ingest"]["inserted"], 2);
+    // settle_time = 0s: the cut tail is rejected now, not left pending
+    assert_eq!(summary["ingest"]["rejected_by_reason"]["truncated"], 1);
+    assert_eq!(
+        summary["ingest"]["field_issues_by_problem"]["leaf_budget"],
+        1
+    );
+    assert!(summary["report"].is_null());
+    let problem = summary["problems"][0].as_str().unwrap();
+    assert!(problem.starts_with("report stage failed"), "{problem}");
+    // the ingest was committed
+    let db = dir.path().join("night.duckdb");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 2);
+    // a flag overrides the file's budget
+    let db2 = dir.path().join("second.duckdb");
+    let (_, summary, err) = run(
+        &[
+            "--json",
+            "--db",
+            db2.to_str().unwrap(),
+            "--max-leaves",
+            "100",
+        ],
+        &config,
+    );
+    assert!(
+        summary["ingest"]["field_issues_by_problem"]
+            .get("leaf_budget")
+            .is_none(),
+        "{err}"
+    );
+}
