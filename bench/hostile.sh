@@ -4,8 +4,9 @@
 # of event types, NUL garbage, a half-written last line, a 300 MB line,
 # two events on one line, a Firehose gzip object), ingests each into a new
 # database and prints one aligned row per input: wall seconds, peak RSS,
-# events loaded, rejects and field issues (from `ingest --json`), next to
-# what the input was built to contain.
+# events loaded, rejects, field issues, bytes of a pending (unfinished)
+# last record and the kinds of rejects and issues (from `ingest --json`),
+# next to what the input was built to contain.
 #
 #   bench/hostile.sh [NAME...]      # all inputs by default; names as printed
 #
@@ -41,8 +42,7 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 
-# Writes input NAME under DIR; prints what it was built to hold
-# ("events rejects" expected).
+# Writes input NAME under DIR; prints what it was built to hold.
 generate() { # name dir
   python3 - "$1" "$2" <<'PY'
 import gzip, json, os, sys
@@ -75,31 +75,31 @@ def write(fname, data, mode="w"):
 if name == "keys_100k":
     payload = "{" + ",".join(f'"k{i:06d}":{i}' for i in range(100_000)) + "}"
     write("wide.json", envelope("wide-1", "wide", payload) + "\n")
-    print(1, 0)
+    print("1 event")
 elif name == "array_7_8m_numbers":
     digits = ",".join(str(i % 10) for i in range(7_800_000))
     write("array.json", envelope("array-1", "numbers", '{"values":[' + digits + "]}") + "\n")
-    print(1, 0)
+    print("1 event")
 elif name == "colliding_keys_5k":
     # "a" + a CJK character: every key sanitises to "a"
     payload = "{" + ",".join(f'"a{chr(0x4E00 + i)}":{i}' for i in range(5_000)) + "}"
     write("collide.json", envelope("collide-1", "collide", payload) + "\n")
-    print(1, 0)
+    print("1 event")
 elif name == "event_types_2k":
     lines = [envelope(f"type-{i:04d}", f"t{i:04d}", f'{{"x":{i},"label":"v{i}"}}')
              for i in range(2_000)]
     write("types.ndjson", "\n".join(lines) + "\n")
-    print(2000, 0)
+    print("2000 events")
 elif name == "nul_line_600":
     lines = [cmb(i) for i in range(599)]
     lines.insert(4, "\0" * 40 + "garbage\0\0")  # line 5, inside the first 4 KB
     write("nul.ndjson", "\n".join(lines) + "\n")
-    print(599, 1)
+    print("599 events + 1 garbage line")
 elif name == "half_written_last_line":
     lines = [cmb(i) for i in range(100)]
     last = lines.pop()
     write("half.ndjson", "\n".join(lines) + "\n" + last[: len(last) // 2])
-    print(99, 1)
+    print("99 events + 1 half line")
 elif name == "line_300mb":
     # one 300 MB line (over the 16 MiB record limit), then one normal event
     with open(os.path.join(out, "huge.ndjson"), "w") as f:
@@ -109,7 +109,7 @@ elif name == "line_300mb":
             f.write(chunk)
         f.write('"}}\n')
         f.write(cmb(1) + "\n")
-    print(1, 1)
+    print("1 event + 1 line over 16 MiB")
 elif name == "two_events_per_line":
     lines, n = [], 0
     for i in range(50):
@@ -121,23 +121,23 @@ elif name == "two_events_per_line":
             lines.append(cmb(n))
             n += 1
     write("two.ndjson", "\n".join(lines) + "\n")
-    print(n, 0)
+    print(f"{n} events on 50 lines")
 elif name == "firehose_630_gz":
     parts = []
     for i in range(630):
         e = cmb(i)
         parts.append(json.dumps(json.loads(e), indent=2, ensure_ascii=False) if i % 7 == 0 else e)
     write("firehose-object", gzip.compress("".join(parts).encode()), "wb")
-    print(630, 0)
+    print("630 events")
 else:
     sys.exit(f"unknown input {name}")
 PY
 }
 
-row() { printf '%-24s %9s %5s %8s %9s %8s %8s %8s  %s\n' "$@"; }
+row() { printf '%-24s %8s %4s %7s %8s %7s %7s %7s %9s  %-30s %s\n' "$@"; }
 
 echo "$("$bin" --version 2>/dev/null | head -n 1 || true) ($bin); $(nproc) cores"
-row input "size MB" exit "wall s" "peak MB" events rejects issues "built with (events rejects)"
+row input "size MB" exit "wall s" "peak MB" events rejects issues "pending B" "built with" "rejects and field issues by kind"
 for name in "${names[@]}"; do
   dir="$work/$name"
   rm -rf "$dir"
@@ -154,14 +154,16 @@ import json, sys
 try:
     s = json.load(open(sys.argv[1]))
 except Exception:
-    print("- - -"); sys.exit()
+    print("- - - - -"); sys.exit()
 c = s.get("counts", s)
-print(*(c.get(k, "-") for k in ("inserted", "rejected", "field_issues")))
+kinds = {**c.get("rejected_by_reason", {}), **c.get("field_issues_by_problem", {})}
+detail = ",".join(f"{k}:{v}" for k, v in sorted(kinds.items())) or "-"
+print(*(c.get(k, "-") for k in ("inserted", "rejected", "field_issues", "pending_bytes")), detail)
 PY
 )
-  read -r events rejects issues <<<"$counts"
+  read -r events rejects issues pending detail <<<"$counts"
   mb=$(awk -v kb="$kb" 'BEGIN { printf "%.0f", kb / 1024 }')
-  row "$name" "$size" "$code" "$secs" "$mb" "$events" "$rejects" "$issues" "$expected"
+  row "$name" "$size" "$code" "$secs" "$mb" "$events" "$rejects" "$issues" "$pending" "$expected" "$detail"
   if [ "$code" != 0 ]; then
     sed 's/^/    stderr: /' "$dir/stderr" | tail -n 5
   fi

@@ -72,19 +72,33 @@ pub struct ReportArgs {
     /// Folder of extra or replacement report files (default: ./reports when it exists).
     #[arg(long, value_name = "DIR")]
     pub reports: Option<PathBuf>,
+    #[command(flatten)]
+    pub pii: PiiArgs,
 }
 
-/// The salt for hashing personal data.
-#[derive(Debug, Args, Clone)]
-pub struct SaltArg {
-    /// Salt for --pii hash (default: generated once and stored in the database).
-    #[arg(
-        long,
-        env = "HOOKSTAT_PII_SALT",
-        value_name = "SALT",
-        hide_env_values = true
-    )]
-    pub pii_salt: Option<String>,
+/// How personal data (users' phone numbers) leaves the database.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PiiArgs {
+    /// Phone numbers in everything written: hash, mask, drop or keep [default: hash].
+    #[arg(long, value_enum)]
+    pub pii: Option<crate::pii::PiiPolicy>,
+    /// Key file of the keyed hash, created on first use [default: ~/.config/hookstat/pii.key].
+    #[arg(long, env = crate::pii::key::KEY_FILE_ENV, value_name = "FILE")]
+    pub pii_key_file: Option<PathBuf>,
+    /// Country code given to national numbers without one [default: 91].
+    #[arg(long, value_name = "CODE")]
+    pub pii_country_code: Option<String>,
+}
+
+impl PiiArgs {
+    /// The protector these flags ask for.
+    pub fn protector(&self) -> anyhow::Result<crate::pii::Protector> {
+        crate::pii::protector(
+            self.pii.unwrap_or(crate::pii::PiiPolicy::Hash),
+            self.pii_key_file.as_deref(),
+            self.pii_country_code.as_deref(),
+        )
+    }
 }
 
 /// `hookstat export`.
@@ -101,11 +115,8 @@ pub struct ExportArgs {
     /// Time zone of the partition dates (IANA name).
     #[arg(long, default_value = "UTC", value_parser = crate::report::params::parse_tz, value_name = "ZONE")]
     pub tz: chrono_tz::Tz,
-    /// Personal data (phone numbers): hash, mask, drop or keep.
-    #[arg(long, value_enum, default_value_t = crate::export::pii::PiiPolicy::Hash)]
-    pub pii: crate::export::pii::PiiPolicy,
     #[command(flatten)]
-    pub salt: SaltArg,
+    pub pii: PiiArgs,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -128,7 +139,8 @@ pub struct SchemaArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// TOML configuration (database, archives, reports_out, export_out, tz,
-    /// pii, pii_salt, memory_limit, [strict] max_rejected / max_field_issues).
+    /// pii, pii_key_file, pii_country_code, memory_limit, settle_time,
+    /// [budgets], [strict] max_rejected / max_field_issues).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// DuckDB database file (default hookstat.duckdb).
@@ -143,11 +155,8 @@ pub struct RunArgs {
     /// Time zone of the reports (IANA name).
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
-    /// Personal data in the export.
-    #[arg(long, value_enum)]
-    pub pii: Option<crate::export::pii::PiiPolicy>,
     #[command(flatten)]
-    pub salt: SaltArg,
+    pub pii: PiiArgs,
     /// DuckDB memory limit while loading.
     #[arg(long, value_parser = parse_size, value_name = "SIZE")]
     pub memory_limit: Option<String>,

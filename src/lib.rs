@@ -14,6 +14,7 @@ pub mod flatten;
 pub mod load;
 pub mod outdir;
 pub mod output;
+pub mod pii;
 pub mod pipeline;
 pub mod records;
 pub mod reject;

@@ -216,11 +216,13 @@ fn mask_drop_and_keep() {
         &format!("SELECT payload FROM {}", parquet(&kept, "events")),
     );
     assert!(ev[0]["payload"].as_str().unwrap().contains("911234567890"));
-    // a given salt changes the hashes
+    // another key file (another key) changes the hashes
     let a = dir.path().join("a");
     let b = dir.path().join("b");
-    export(&db, &a, &["--pii-salt", "one"]);
-    export(&db, &b, &["--pii-salt", "two"]);
+    let key_one = dir.path().join("one.key");
+    let key_two = dir.path().join("two.key");
+    export(&db, &a, &["--pii-key-file", key_one.to_str().unwrap()]);
+    export(&db, &b, &["--pii-key-file", key_two.to_str().unwrap()]);
     assert_ne!(cmb(&a)[0]["client_number"], cmb(&b)[0]["client_number"]);
 }
 

@@ -15,8 +15,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         &ExportOptions {
             out: args.out.clone(),
             tables: (!args.tables.is_empty()).then(|| args.tables.clone()),
-            pii: args.pii,
-            salt: args.salt.pii_salt.clone(),
+            protector: args.pii.protector()?,
             tz: args.tz,
         },
     )?;

@@ -11,6 +11,7 @@ use crate::cli::ReportArgs;
 use crate::load::db;
 use crate::outdir::Staged;
 use crate::output::{self, Format};
+use crate::pii;
 use crate::report::definition;
 use crate::report::html::{self, Section};
 use crate::report::params::ReportParams;
@@ -47,6 +48,7 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
         configs: args.configs.clone(),
     };
     run::prepare(&conn, &params)?;
+    let protector = args.pii.protector()?;
     let default_dir = Path::new("reports");
     let dir = args
         .reports
@@ -59,7 +61,9 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
     let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {
         match outcome.result {
-            Ok(batches) => {
+            Ok(raw) => {
+                // phone numbers never reach a CSV, chart or the page
+                let batches = pii::batches::protect(&raw, &protector);
                 let path = out.join(format!("{}.csv", outcome.report.name));
                 let mut file = std::fs::File::create(&path)
                     .with_context(|| format!("cannot write {}", path.display()))?;

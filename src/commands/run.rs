@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::ExitCode;
 use super::{ingest, report};
 use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
-use crate::cli::{BudgetArgs, DbArg, IngestArgs, ReportArgs, RunArgs};
-use crate::export::{export, pii::PiiPolicy, ExportOptions, ExportSummary};
+use crate::cli::{BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs, RunArgs};
+use crate::export::{export, ExportOptions, ExportSummary};
 use crate::load::db;
+use crate::pii::PiiPolicy;
 use crate::report::params::parse_tz;
 use crate::summary::IngestSummary;
 
@@ -33,8 +34,10 @@ pub struct RunConfig {
     pub tz: Option<String>,
     /// PII policy of the export: hash, mask, drop or keep.
     pub pii: Option<String>,
-    /// Salt for hashing.
-    pub pii_salt: Option<String>,
+    /// Key file of the keyed hash.
+    pub pii_key_file: Option<PathBuf>,
+    /// Country code of national numbers.
+    pub pii_country_code: Option<String>,
     /// DuckDB memory limit while loading.
     pub memory_limit: Option<String>,
     /// How long an incomplete last record waits for the rest (`24h`).
@@ -114,12 +117,27 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         Some(name) => parse_tz(&name).map_err(anyhow::Error::msg)?,
         None => chrono_tz::UTC,
     };
-    let pii = match (args.pii, config.pii.as_deref()) {
+    let pii = match (args.pii.pii, config.pii.as_deref()) {
         (Some(p), _) => p,
         (None, Some(name)) => <PiiPolicy as clap::ValueEnum>::from_str(name, true)
             .map_err(|_| anyhow::anyhow!("pii = {name:?}: expected hash, mask, drop or keep"))?,
         (None, None) => PiiPolicy::Hash,
     };
+    let pii_args = PiiArgs {
+        pii: Some(pii),
+        pii_key_file: args
+            .pii
+            .pii_key_file
+            .clone()
+            .or_else(|| config.pii_key_file.as_ref().map(rel)),
+        pii_country_code: args
+            .pii
+            .pii_country_code
+            .clone()
+            .or(config.pii_country_code.clone()),
+    };
+    // a bad key file or country code stops the night before it changes anything
+    let protector = pii_args.protector()?;
     let strict = config.strict.unwrap_or_default();
     let max_rejected = args
         .max_rejected
@@ -169,6 +187,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             to: None,
             configs: Vec::new(),
             reports: config.reports_dir.as_ref().map(rel),
+            pii: pii_args,
         },
         args.verbose,
     )
@@ -187,8 +206,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                     &ExportOptions {
                         out,
                         tables: None,
-                        pii,
-                        salt: args.salt.pii_salt.clone().or(config.pii_salt.clone()),
+                        protector: protector.clone(),
                         tz,
                     },
                 )

@@ -7,7 +7,7 @@
 //! `COPY … PARTITION_BY` into a hidden staging folder, then each file is
 //! renamed into place (atomic), so readers never see half a file.
 
-pub mod pii;
+mod manifest;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,8 @@ use duckdb::{params, Connection};
 use serde::Serialize;
 
 use crate::load::dynamic::quote;
-use pii::PiiPolicy;
+use crate::pii::{detect, udf, PiiPolicy, Protector};
+use manifest::{Decision, PiiManifest};
 
 const COPY_SQL: &str = include_str!("../../sql/export/copy_partition.sql");
 const PARTITIONS_SQL: &str = include_str!("../../sql/export/partitions.sql");
@@ -35,10 +36,8 @@ pub struct ExportOptions {
     pub out: PathBuf,
     /// Only these tables (None: all).
     pub tables: Option<Vec<String>>,
-    /// Personal data policy.
-    pub pii: PiiPolicy,
-    /// Salt for hashing (None: stored or generated).
-    pub salt: Option<String>,
+    /// How phone numbers are protected.
+    pub protector: Protector,
     /// Zone whose local date partitions the event tables.
     pub tz: chrono_tz::Tz,
 }
@@ -85,16 +84,56 @@ fn columns(conn: &Connection, table: &str) -> duckdb::Result<Vec<(String, String
     rows.collect()
 }
 
-/// The SELECT list for a table under `policy`.
-fn select_list(conn: &Connection, table: &str, policy: PiiPolicy) -> duckdb::Result<Vec<String>> {
+/// JSON path of each flattened column of `table`.
+fn json_paths(conn: &Connection, table: &str) -> duckdb::Result<BTreeMap<String, String>> {
+    let mut stmt =
+        conn.prepare("SELECT column_name, json_path FROM hookstat_columns WHERE table_name = ?")?;
+    let rows = stmt.query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// The SELECT list for a table, and what was decided for each column:
+/// phone columns (by name, JSON path, content or an earlier export) are
+/// protected whole, other text has the numbers inside it protected.
+fn select_list(
+    conn: &Connection,
+    table: &str,
+    protector: &Protector,
+    earlier: &BTreeMap<String, Decision>,
+) -> duckdb::Result<(Vec<String>, BTreeMap<String, Decision>)> {
+    let policy = protector.policy;
+    let columns = columns(conn, table)?;
+    let paths = json_paths(conn, table)?;
+    let by_content = detect::by_content(conn, table, &columns)?;
     let mut list = Vec::new();
-    for (name, ty) in columns(conn, table)? {
+    let mut decided = BTreeMap::new();
+    for ((name, ty), content) in columns.into_iter().zip(by_content) {
         let col = format!("t.{}", quote(&name));
-        let expr = if table == "events" && name == "payload" {
+        let phone = earlier.get(&name) == Some(&Decision::Phone)
+            || (detect::may_hold_numbers(&ty)
+                && (detect::name_says_phone(&name, paths.get(&name).map(String::as_str))
+                    || content));
+        let expr = if detect::is_business_number(&name) {
+            Some(col)
+        } else if table == "events" && name == "payload" {
             // raw JSON holds phone numbers: only with --pii keep
             (policy == PiiPolicy::Keep).then_some(col)
-        } else if pii::is_phone_column(conn, table, &name, &ty)? {
-            pii::protect(&col, policy)
+        } else if phone {
+            decided.insert(name.clone(), Decision::Phone);
+            match policy {
+                PiiPolicy::Keep => Some(col),
+                PiiPolicy::Drop => None,
+                _ => Some(format!(
+                    "hookstat_pii_value({})",
+                    detect::as_text_sql(&col, &ty)
+                )),
+            }
+        } else if ty == "VARCHAR" {
+            decided.insert(name.clone(), Decision::Text);
+            Some(match policy {
+                PiiPolicy::Keep => col,
+                _ => format!("hookstat_pii_text({col})"),
+            })
         } else if ty == "TIMESTAMP" {
             Some(format!("CAST({col} AS TIMESTAMPTZ)"))
         } else {
@@ -104,7 +143,7 @@ fn select_list(conn: &Connection, table: &str, policy: PiiPolicy) -> duckdb::Res
             list.push(format!("{e} AS {}", quote(&name)));
         }
     }
-    Ok(list)
+    Ok((list, decided))
 }
 
 fn sql_string(path: &Path) -> String {
@@ -115,7 +154,8 @@ fn sql_string(path: &Path) -> String {
 pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> {
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
-    let salt = pii::salt(conn, opts.salt.as_deref())?;
+    udf::register(conn, &opts.protector)?;
+    let mut manifest = PiiManifest::read(&opts.out);
     // local dates: the same offset table and `local_ts` macro as the reports
     crate::report::run::prepare(
         conn,
@@ -126,8 +166,6 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             configs: Vec::new(),
         },
     )?;
-    conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_salt (salt VARCHAR)")?;
-    conn.execute("INSERT INTO export_salt VALUES (?)", params![salt])?;
     let state_path = opts.out.join(STATE_FILE);
     let mut state: BTreeMap<String, BTreeMap<String, String>> =
         std::fs::read_to_string(&state_path)
@@ -144,7 +182,15 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
         }
     }
     let mut summary = ExportSummary::default();
-    let salt_id = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(salt.as_bytes()));
+    let protector = &opts.protector;
+    // what the protected values depend on: policy, key (by its random id)
+    // and the country code of national numbers
+    let protection = format!(
+        "{}|{}|{}",
+        protector.policy.name(),
+        protector.key.as_ref().map_or("", |k| k.id.as_str()),
+        protector.country_code
+    );
     for (table, is_child) in all {
         if opts.tables.as_ref().is_some_and(|w| !w.contains(&table)) {
             continue;
@@ -164,11 +210,12 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
                 "CAST(local_ts(t.created_at) AS DATE)",
             )
         };
-        let list = select_list(conn, &table, opts.pii)?;
+        let earlier = manifest.tables.get(&table).cloned().unwrap_or_default();
+        let (list, decided) = select_list(conn, &table, protector, &earlier)?;
+        manifest.tables.insert(table.clone(), decided);
         let shape = format!(
-            "{:016x}|{}|{salt_id}|{}",
+            "{:016x}|{protection}|{}",
             xxhash_rust::xxh3::xxh3_64(list.join(",").as_bytes()),
-            opts.pii.name(),
             opts.tz.name()
         );
         let sql = PARTITIONS_SQL
@@ -267,6 +314,10 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
         }
         std::fs::remove_dir_all(&staging)?;
     }
+    manifest.policy = protector.policy;
+    manifest.key_id = protector.key.as_ref().map(|k| k.id.clone());
+    manifest.country_code = protector.country_code.clone();
+    manifest.write(&opts.out)?;
     let tmp_state = opts.out.join(format!(".{STATE_FILE}.tmp"));
     std::fs::write(&tmp_state, serde_json::to_string_pretty(&state)?)?;
     std::fs::rename(&tmp_state, &state_path)?;

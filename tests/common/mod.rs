@@ -11,7 +11,16 @@ use serde_json::Value;
 pub fn hookstat() -> Command {
     let mut cmd = Command::cargo_bin("hookstat").expect("binary built");
     cmd.env_remove("HOOKSTAT_DB");
+    // never the user's own key file
+    cmd.env("HOOKSTAT_PII_KEY_FILE", test_key_file());
     cmd
+}
+
+/// A key file for the tests' hashes, outside the user's home.
+pub fn test_key_file() -> PathBuf {
+    std::env::temp_dir()
+        .join(format!("hookstat-tests-{}", std::process::id()))
+        .join("pii.key")
 }
 
 /// Runs `ingest --json` and returns (exit code, parsed summary or Null, output).

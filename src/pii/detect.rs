@@ -1,0 +1,177 @@
+//! Which columns hold phone numbers: by name or JSON path, and by content
+//! over all rows (a column is a phone column when at least half of its
+//! non-empty values are phone numbers, whatever its SQL type).
+
+use duckdb::Connection;
+
+use crate::load::dynamic::quote;
+
+/// Columns that look like phone numbers but are the business's own.
+const NOT_PERSONAL: &[&str] = &["business_number"];
+
+/// True for a column that holds the business's own number: exported as it is.
+pub fn is_business_number(name: &str) -> bool {
+    NOT_PERSONAL.contains(&name)
+}
+
+/// Words that make a column a phone column on their own.
+const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "mobile",
+    "msisdn",
+    "whatsapp",
+    "cellphone",
+    "telephone",
+];
+/// Whole tokens that do the same.
+const PHONE_TOKENS: &[&str] = &["cell", "tel", "phones", "mob"];
+/// Tokens that make `number`, `no` or `num` a person's number.
+const PERSON_TOKENS: &[&str] = &[
+    "client",
+    "alternate",
+    "alt",
+    "contact",
+    "customer",
+    "caller",
+    "callback",
+    "user",
+    "sender",
+    "recipient",
+    "personal",
+    "home",
+    "work",
+];
+
+fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// True when a column's name or JSON path says it holds phone numbers
+/// (`client_number`, `alternate_number`, `msisdn`, `$.contact.phone`, …;
+/// `business_number` is the business's own and is not).
+pub fn name_says_phone(name: &str, json_path: Option<&str>) -> bool {
+    let last_key = json_path
+        .and_then(|p| p.rsplit(['.', '[']).next())
+        .map(|k| k.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'));
+    if NOT_PERSONAL.contains(&name) || last_key.is_some_and(|k| NOT_PERSONAL.contains(&k)) {
+        return false;
+    }
+    let mut words = tokens(name);
+    words.extend(json_path.map(tokens).unwrap_or_default());
+    let phone_word = words
+        .iter()
+        .any(|w| PHONE_WORDS.iter().any(|p| w.contains(p)) || PHONE_TOKENS.contains(&w.as_str()));
+    let number = words
+        .iter()
+        .any(|w| matches!(w.as_str(), "number" | "no" | "num" | "nr"));
+    let person = words.iter().any(|w| PERSON_TOKENS.contains(&w.as_str()));
+    phone_word || (number && person)
+}
+
+/// Columns never examined by content: identifiers, times, bookkeeping.
+fn skip_content(name: &str) -> bool {
+    matches!(
+        name,
+        "event_id"
+            | "client_account_id"
+            | "event_type"
+            | "source_file"
+            | "source_location"
+            | "payload"
+            | "_row"
+            | "_parent_row"
+            | "_index"
+            | "_overflow"
+            | "run_id"
+    ) || NOT_PERSONAL.contains(&name)
+        || ["_id", "_at", "_time", "_ts", "_date", "_epoch"]
+            .iter()
+            .any(|s| name.ends_with(s))
+}
+
+/// True for SQL types whose values may be phone numbers.
+pub fn may_hold_numbers(data_type: &str) -> bool {
+    matches!(
+        data_type,
+        "VARCHAR" | "BIGINT" | "INTEGER" | "HUGEINT" | "UBIGINT" | "DOUBLE" | "FLOAT"
+    )
+}
+
+/// The column as text, integral doubles without `.0`.
+pub fn as_text_sql(column_sql: &str, data_type: &str) -> String {
+    match data_type {
+        "VARCHAR" => column_sql.to_string(),
+        "DOUBLE" | "FLOAT" => format!(
+            "CASE WHEN isfinite({c}) AND {c} = trunc({c}) AND abs({c}) < 1e18 \
+             THEN CAST(CAST({c} AS HUGEINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END",
+            c = column_sql
+        ),
+        _ => format!("CAST({column_sql} AS VARCHAR)"),
+    }
+}
+
+/// For each `(name, data_type)` of `table`: whether at least half of its
+/// non-empty values are phone numbers, over all rows. Needs the
+/// `hookstat_is_phone` function ([`super::udf::register`]).
+pub fn by_content(
+    conn: &Connection,
+    table: &str,
+    columns: &[(String, String)],
+) -> duckdb::Result<Vec<bool>> {
+    let mut out = vec![false; columns.len()];
+    let examined: Vec<usize> = (0..columns.len())
+        .filter(|&i| may_hold_numbers(&columns[i].1) && !skip_content(&columns[i].0))
+        .collect();
+    if examined.is_empty() {
+        return Ok(out);
+    }
+    let mut list = Vec::new();
+    for &i in &examined {
+        let (name, ty) = &columns[i];
+        let v = format!("NULLIF(trim({}), '')", as_text_sql(&quote(name), ty));
+        list.push(format!("count(*) FILTER (WHERE hookstat_is_phone({v}))"));
+        list.push(format!("count({v})"));
+    }
+    let sql = format!("SELECT {} FROM {}", list.join(", "), quote(table));
+    conn.query_row(&sql, [], |row| {
+        for (k, &i) in examined.iter().enumerate() {
+            let phones: i64 = row.get(2 * k)?;
+            let values: i64 = row.get(2 * k + 1)?;
+            out[i] = phones > 0 && phones * 2 >= values;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_say_phone() {
+        for (name, path) in [
+            ("client_number", None),
+            ("alternate_number", None),
+            ("msisdn", Some("$.uf_payload.contact.msisdn")),
+            ("contact__mobile_no", None),
+            ("value", Some("$.uf_payload.phones[*]")),
+            ("x", Some("$.uf_payload.user.phoneNumber")),
+            ("caller_no", None),
+        ] {
+            assert!(name_says_phone(name, path), "{name} {path:?}");
+        }
+        for (name, path) in [
+            ("business_number", None),
+            ("feature_set", None),
+            ("number_of_calls", None),
+            ("cancelled", None),
+            ("value", Some("$.uf_payload.choices[*]")),
+        ] {
+            assert!(!name_says_phone(name, path), "{name} {path:?}");
+        }
+    }
+}

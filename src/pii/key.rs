@@ -1,0 +1,171 @@
+//! The secret key of the keyed hash. It lives in a key file outside the
+//! database and the export, created on first use from the operating
+//! system's random source with owner-only permissions. Only its random key
+//! id (not derived from the key) is ever written anywhere else.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// Environment variable naming the key file.
+pub const KEY_FILE_ENV: &str = "HOOKSTAT_PII_KEY_FILE";
+
+/// The key of the keyed hash and its public id.
+#[derive(Clone)]
+pub struct PiiKey {
+    key: [u8; 32],
+    /// Random id of the key (safe to store and export).
+    pub id: String,
+}
+
+impl std::fmt::Debug for PiiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PiiKey {{ id: {} }}", self.id)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The default key file: `$XDG_CONFIG_HOME/hookstat/pii.key`, else
+/// `~/.config/hookstat/pii.key`.
+pub fn default_key_file() -> PathBuf {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("hookstat").join("pii.key")
+}
+
+impl PiiKey {
+    /// Reads the key file at `path`, creating it when it does not exist.
+    pub fn load_or_create(path: &Path) -> Result<PiiKey> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text)
+                .with_context(|| format!("{} is not a hookstat key file", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(path),
+            Err(e) => {
+                Err(e).with_context(|| format!("cannot read the key file {}", path.display()))
+            }
+        }
+    }
+
+    fn parse(text: &str) -> Result<PiiKey> {
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix(name)?.strip_prefix('='))
+                .map(str::trim)
+        };
+        let (Some(id), Some(key)) = (field("id"), field("key")) else {
+            bail!("expected lines id=... and key=...");
+        };
+        let Some(bytes) = unhex(key).filter(|b| b.len() == 32) else {
+            bail!("the key must be 64 hex digits");
+        };
+        let mut k = [0u8; 32];
+        k.copy_from_slice(&bytes);
+        Ok(PiiKey {
+            key: k,
+            id: id.to_string(),
+        })
+    }
+
+    fn create(path: &Path) -> Result<PiiKey> {
+        let mut key = [0u8; 32];
+        let mut id = [0u8; 8];
+        getrandom::getrandom(&mut key).context("no random source")?;
+        getrandom::getrandom(&mut id).context("no random source")?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = match options.open(path) {
+            Ok(f) => f,
+            // another process created it first: use theirs
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Self::load_or_create(path)
+            }
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot create the key file {}", path.display()))
+            }
+        };
+        let text = format!(
+            "# hookstat key for protecting phone numbers (HMAC-SHA256). Keep it secret and keep it:\n# a new key changes every protected value.\nid={}\nkey={}\n",
+            hex(&id),
+            hex(&key)
+        );
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write the key file {}", path.display()))?;
+        Ok(PiiKey { key, id: hex(&id) })
+    }
+
+    /// HMAC-SHA256 of `message` under the key, as 64 lowercase hex digits.
+    pub fn hmac_hex(&self, message: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
+        mac.update(message.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// A fixed key for tests.
+    #[cfg(test)]
+    pub fn for_tests() -> PiiKey {
+        PiiKey {
+            key: [7; 32],
+            id: "test".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_the_rfc_4231_vector() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
+        mac.update(b"what do ya want for nothing?");
+        assert_eq!(
+            hex(&mac.finalize().into_bytes()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn key_file_is_created_private_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/pii.key");
+        let a = PiiKey::load_or_create(&path).unwrap();
+        let b = PiiKey::load_or_create(&path).unwrap();
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.hmac_hex("919876543210"), b.hmac_hex("919876543210"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "garbage").unwrap();
+        assert!(PiiKey::load_or_create(&path).is_err());
+    }
+}

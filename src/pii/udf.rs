@@ -1,0 +1,132 @@
+//! The protection as DuckDB scalar functions, so the export's one `COPY`
+//! per table protects values on DuckDB's threads:
+//! `hookstat_is_phone(VARCHAR) -> BOOLEAN`,
+//! `hookstat_pii_value(VARCHAR) -> VARCHAR` (a phone column's value) and
+//! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text).
+
+use duckdb::core::{DataChunkHandle, Inserter, LogicalTypeHandle, LogicalTypeId};
+use duckdb::ffi::duckdb_string_t;
+use duckdb::types::DuckString;
+use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
+use duckdb::vtab::arrow::WritableVector;
+use duckdb::Connection;
+
+use super::{phone, Protector};
+
+type Failure = Box<dyn std::error::Error>;
+
+/// Registers the three functions on `conn` with `protector`.
+pub fn register(conn: &Connection, protector: &Protector) -> duckdb::Result<()> {
+    conn.register_scalar_function_with_state::<IsPhone>("hookstat_is_phone", &())?;
+    conn.register_scalar_function_with_state::<PiiValue>("hookstat_pii_value", protector)?;
+    conn.register_scalar_function_with_state::<PiiText>("hookstat_pii_text", protector)?;
+    Ok(())
+}
+
+fn varchar_to(out: LogicalTypeId) -> Vec<ScalarFunctionSignature> {
+    vec![ScalarFunctionSignature::exact(
+        vec![LogicalTypeHandle::from(LogicalTypeId::Varchar)],
+        LogicalTypeHandle::from(out),
+    )]
+}
+
+/// Calls `f` on every non-NULL input string; `f` writes row `i`.
+fn each_string(input: &mut DataChunkHandle, mut f: impl FnMut(usize, Option<&str>)) {
+    let len = input.len();
+    let vector = input.flat_vector(0);
+    let values = unsafe { vector.as_slice_with_len::<duckdb_string_t>(len) };
+    for (i, raw) in values.iter().enumerate() {
+        if vector.row_is_null(i as u64) {
+            f(i, None);
+        } else {
+            let mut raw = *raw;
+            let mut s = DuckString::new(&mut raw);
+            f(i, Some(s.as_str().as_ref()));
+        }
+    }
+}
+
+struct IsPhone;
+
+impl VScalar for IsPhone {
+    type State = ();
+
+    fn invoke(
+        _: &(),
+        input: &mut DataChunkHandle,
+        output: &mut dyn WritableVector,
+    ) -> Result<(), Failure> {
+        let len = input.len();
+        let mut out = output.flat_vector();
+        let mut verdicts = vec![false; len];
+        let mut nulls = Vec::new();
+        each_string(input, |i, s| match s {
+            Some(s) => verdicts[i] = phone::is_phone(s),
+            None => nulls.push(i),
+        });
+        let slice = unsafe { out.as_mut_slice_with_len::<bool>(len) };
+        slice.copy_from_slice(&verdicts);
+        for i in nulls {
+            out.set_null(i);
+        }
+        Ok(())
+    }
+
+    fn signatures() -> Vec<ScalarFunctionSignature> {
+        varchar_to(LogicalTypeId::Boolean)
+    }
+}
+
+/// Writes `f(value)` for every row (NULL stays NULL).
+fn map_strings(
+    input: &mut DataChunkHandle,
+    output: &mut dyn WritableVector,
+    f: impl Fn(&str) -> String,
+) -> Result<(), Failure> {
+    let mut out = output.flat_vector();
+    let mut nulls = Vec::new();
+    each_string(input, |i, s| match s {
+        Some(s) => out.insert(i, f(s).as_str()),
+        None => nulls.push(i),
+    });
+    for i in nulls {
+        out.set_null(i);
+    }
+    Ok(())
+}
+
+struct PiiValue;
+
+impl VScalar for PiiValue {
+    type State = Protector;
+
+    fn invoke(
+        p: &Protector,
+        input: &mut DataChunkHandle,
+        output: &mut dyn WritableVector,
+    ) -> Result<(), Failure> {
+        map_strings(input, output, |s| p.value(s))
+    }
+
+    fn signatures() -> Vec<ScalarFunctionSignature> {
+        varchar_to(LogicalTypeId::Varchar)
+    }
+}
+
+struct PiiText;
+
+impl VScalar for PiiText {
+    type State = Protector;
+
+    fn invoke(
+        p: &Protector,
+        input: &mut DataChunkHandle,
+        output: &mut dyn WritableVector,
+    ) -> Result<(), Failure> {
+        map_strings(input, output, |s| p.text(s).into_owned())
+    }
+
+    fn signatures() -> Vec<ScalarFunctionSignature> {
+        varchar_to(LogicalTypeId::Varchar)
+    }
+}
