@@ -110,6 +110,15 @@ ALTER TABLE source_files ADD COLUMN IF NOT EXISTS pending_bytes BIGINT;
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');
 
+-- Columns an export found to hold phone numbers: protected whole in every
+-- later export, even when later nights look harmless.
+CREATE TABLE IF NOT EXISTS pii_columns (
+    table_name   VARCHAR NOT NULL,
+    column_name  VARCHAR NOT NULL,
+    first_export TIMESTAMP NOT NULL,
+    PRIMARY KEY (table_name, column_name)
+);
+
 -- Tables and columns created from the data (flattened payloads), with the
 -- JSON path each comes from and the run that first saw it.
 CREATE TABLE IF NOT EXISTS hookstat_tables (

@@ -1,12 +1,14 @@
 //! `_hookstat_pii.json`: which columns of each exported table were
 //! protected and how. It is also the memory of those decisions: a column
 //! protected once stays protected in later exports, even when a night's
-//! values look harmless.
+//! values look harmless; the database keeps them too (`pii_columns`), so
+//! a fresh export folder starts from them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use duckdb::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::pii::PiiPolicy;
@@ -59,4 +61,27 @@ impl PiiManifest {
         std::fs::rename(&tmp, out.join(MANIFEST_FILE))
             .with_context(|| format!("cannot write the manifest in {}", out.display()))
     }
+}
+
+/// Phone columns of `table` decided by earlier exports (kept in the
+/// database, so a fresh export folder keeps them too).
+pub fn stored_phone_columns(conn: &Connection, table: &str) -> duckdb::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT column_name FROM pii_columns WHERE table_name = ?")?;
+    let rows = stmt.query_map(params![table], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Remembers the phone columns of `table` for later exports.
+pub fn store_phone_columns(
+    conn: &Connection,
+    table: &str,
+    decided: &BTreeMap<String, Decision>,
+) -> duckdb::Result<()> {
+    for (column, _) in decided.iter().filter(|(_, d)| **d == Decision::Phone) {
+        conn.execute(
+            "INSERT OR IGNORE INTO pii_columns VALUES (?, ?, now()::TIMESTAMP)",
+            params![table, column],
+        )?;
+    }
+    Ok(())
 }

@@ -210,8 +210,12 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
                 "CAST(local_ts(t.created_at) AS DATE)",
             )
         };
-        let earlier = manifest.tables.get(&table).cloned().unwrap_or_default();
+        let mut earlier = manifest.tables.get(&table).cloned().unwrap_or_default();
+        for column in manifest::stored_phone_columns(conn, &table)? {
+            earlier.insert(column, Decision::Phone);
+        }
         let (list, decided) = select_list(conn, &table, protector, &earlier)?;
+        manifest::store_phone_columns(conn, &table, &decided)?;
         manifest.tables.insert(table.clone(), decided);
         let shape = format!(
             "{:016x}|{protection}|{}",

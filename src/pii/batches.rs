@@ -38,6 +38,9 @@ fn is_numeric_or_text(t: &DataType) -> bool {
 
 /// True when the column is a phone column over all `batches`.
 fn is_phone_column(name: &str, columns: &[&ArrayRef]) -> bool {
+    if detect::is_business_number(name) {
+        return false;
+    }
     if detect::name_says_phone(name, None) {
         return true;
     }
