@@ -68,21 +68,25 @@ pub fn json_path(path: &[Segment]) -> String {
     for seg in path {
         match seg {
             Segment::Elements => out.push_str("[*]"),
-            Segment::Key(k) if is_plain_key(k) => {
-                out.push('.');
-                out.push_str(k);
-            }
-            Segment::Key(k) => {
-                out.push('[');
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(']');
-            }
+            Segment::Key(k) => push_key(&mut out, k),
         }
     }
     out
 }
 
-pub(crate) fn is_plain_key(k: &str) -> bool {
+/// Appends one object key to a JSONPath: `.key`, or `["odd key"]`.
+pub(crate) fn push_key(out: &mut String, k: &str) {
+    if is_plain_key(k) {
+        out.push('.');
+        out.push_str(k);
+    } else {
+        out.push('[');
+        out.push_str(&Value::String(k.to_string()).to_string());
+        out.push(']');
+    }
+}
+
+fn is_plain_key(k: &str) -> bool {
     let mut chars = k.chars();
     chars
         .next()

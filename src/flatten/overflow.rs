@@ -2,9 +2,7 @@
 //! concrete JSON paths (rendered only when needed) and the field issues
 //! that name the budgets.
 
-use serde_json::Value;
-
-use super::generic::is_plain_key;
+use super::generic::push_key;
 use crate::budgets::Budget;
 use crate::validate::coerce::Problem;
 use crate::validate::FieldIssue;
@@ -47,15 +45,7 @@ impl<'a> Trail<'a> {
         let mut out = String::from("$");
         for step in steps.into_iter().rev() {
             match step {
-                Step::Key(k) if is_plain_key(k) => {
-                    out.push('.');
-                    out.push_str(k);
-                }
-                Step::Key(k) => {
-                    out.push('[');
-                    out.push_str(&Value::String(k.to_string()).to_string());
-                    out.push(']');
-                }
+                Step::Key(k) => push_key(&mut out, k),
                 Step::Index(i) => out.push_str(&format!("[{i}]")),
             }
         }

@@ -18,8 +18,10 @@ type Failure = Box<dyn std::error::Error>;
 /// Registers the three functions on `conn` with `protector`.
 pub fn register(conn: &Connection, protector: &Protector) -> duckdb::Result<()> {
     conn.register_scalar_function_with_state::<IsPhone>("hookstat_is_phone", &())?;
-    conn.register_scalar_function_with_state::<PiiValue>("hookstat_pii_value", protector)?;
-    conn.register_scalar_function_with_state::<PiiText>("hookstat_pii_text", protector)?;
+    let value = (protector.clone(), Mode::Value);
+    conn.register_scalar_function_with_state::<Protect>("hookstat_pii_value", &value)?;
+    let text = (protector.clone(), Mode::Text);
+    conn.register_scalar_function_with_state::<Protect>("hookstat_pii_text", &text)?;
     Ok(())
 }
 
@@ -95,35 +97,29 @@ fn map_strings(
     Ok(())
 }
 
-struct PiiValue;
-
-impl VScalar for PiiValue {
-    type State = Protector;
-
-    fn invoke(
-        p: &Protector,
-        input: &mut DataChunkHandle,
-        output: &mut dyn WritableVector,
-    ) -> Result<(), Failure> {
-        map_strings(input, output, |s| p.value(s))
-    }
-
-    fn signatures() -> Vec<ScalarFunctionSignature> {
-        varchar_to(LogicalTypeId::Varchar)
-    }
+/// Which protection a registration of [`Protect`] applies.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// A phone column's value.
+    Value,
+    /// Free text.
+    Text,
 }
 
-struct PiiText;
+struct Protect;
 
-impl VScalar for PiiText {
-    type State = Protector;
+impl VScalar for Protect {
+    type State = (Protector, Mode);
 
     fn invoke(
-        p: &Protector,
+        (p, mode): &(Protector, Mode),
         input: &mut DataChunkHandle,
         output: &mut dyn WritableVector,
     ) -> Result<(), Failure> {
-        map_strings(input, output, |s| p.text(s).into_owned())
+        match mode {
+            Mode::Value => map_strings(input, output, |s| p.value(s)),
+            Mode::Text => map_strings(input, output, |s| p.text(s).into_owned()),
+        }
     }
 
     fn signatures() -> Vec<ScalarFunctionSignature> {
