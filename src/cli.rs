@@ -69,7 +69,7 @@ pub struct ReportArgs {
     /// Only this Call Me Back configuration (repeat for several).
     #[arg(long = "config", value_name = "NAME")]
     pub configs: Vec<String>,
-    /// Folder of extra or replacement report files (default: ./reports when it exists).
+    /// Folder of extra or replacement report files (none by default).
     #[arg(long, value_name = "DIR")]
     pub reports: Option<PathBuf>,
     #[command(flatten)]

@@ -20,5 +20,6 @@ pub mod records;
 pub mod reject;
 pub mod report;
 pub mod sample;
+pub mod sql;
 pub mod summary;
 pub mod validate;

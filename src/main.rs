@@ -1,11 +1,11 @@
 //! The `hookstat` binary: parses the command line, runs the subcommand and
-//! turns the outcome into an exit status (0 ok, 1 `--strict` limits
-//! exceeded, 2 could not run).
+//! turns its outcome into an exit status, the one place that does (0 done,
+//! 1 finished with problems, 2 could not run), printing problems and errors.
 
 use clap::Parser;
 
 use hookstat::cli::{Cli, Command};
-use hookstat::commands;
+use hookstat::commands::{self, Outcome};
 
 /// Parser threads allocate many small strings; mimalloc keeps that cheap.
 #[global_allocator]
@@ -23,7 +23,14 @@ fn main() {
         Command::Sample(args) => commands::sample::run(args),
     };
     match outcome {
-        Ok(code) => std::process::exit(code),
+        Ok(outcome) => {
+            if let Outcome::Problems(problems) = &outcome {
+                for problem in problems {
+                    eprintln!("hookstat: {problem}");
+                }
+            }
+            std::process::exit(outcome.exit_code())
+        }
         Err(err) => {
             eprintln!("hookstat: error: {}", describe(&err));
             std::process::exit(2);

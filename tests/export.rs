@@ -257,3 +257,20 @@ fn partitions_follow_the_local_date_and_a_new_zone_replaces_them() {
         1
     );
 }
+
+/// A mistyped `--db` is an error (exit 2), never a new empty database.
+#[test]
+fn export_of_a_missing_database_fails_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo.duckdb");
+    let o = hookstat()
+        .args(["export", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert!(!db.exists());
+}

@@ -238,8 +238,7 @@ fn a_dropped_in_report_appears_and_a_broken_one_fails_alone() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    // ./reports is picked up from the working directory
-    let o = report(&db, &out, &[]);
+    let o = report(&db, &out, &["--reports", reports.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("broken.sql"), "{err}");
@@ -291,4 +290,48 @@ fn report_csvs_match_the_golden_files() {
             path.display()
         );
     }
+}
+
+/// Report SQL reads the database and nothing else; report folders come
+/// only from `--reports`, never from the working directory.
+#[test]
+fn report_sql_has_no_file_access_and_no_folder_is_picked_up_by_accident() {
+    let (dir, db) = loaded_sample();
+    let out = dir.path().join("out");
+    // a ./reports folder in the working directory is not read
+    let cwd_reports = dir.path().join("reports");
+    std::fs::create_dir_all(&cwd_reports).unwrap();
+    std::fs::write(
+        cwd_reports.join("stray.sql"),
+        "-- title: Stray\nSELECT 1 AS x;\n",
+    )
+    .unwrap();
+    let o = report(&db, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join("stray.csv").exists(), "./reports was picked up");
+    // a dropped-in report cannot read files
+    let evil = dir.path().join("evil");
+    std::fs::create_dir_all(&evil).unwrap();
+    let secret = dir.path().join("secret.csv");
+    std::fs::write(&secret, "a\nsecret\n").unwrap();
+    std::fs::write(
+        evil.join("evil.sql"),
+        format!(
+            "-- title: Evil\nSELECT * FROM read_csv('{}');\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let o = report(&db, &out, &["--reports", evil.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("evil.sql") && err.contains("disabled"),
+        "{err}"
+    );
+    assert!(!out.join("evil.csv").exists());
+    assert!(
+        out.join("interest_rate.csv").exists(),
+        "the others are written"
+    );
 }

@@ -2,14 +2,14 @@
 
 use anyhow::Result;
 
-use super::ExitCode;
+use super::Outcome;
 use crate::cli::ExportArgs;
 use crate::export::{export, ExportOptions};
 use crate::load::db;
 
 /// Exports and prints what was written.
-pub fn run(args: &ExportArgs) -> Result<ExitCode> {
-    let conn = db::open_for_write(&args.db.db, "256MB")?;
+pub fn run(args: &ExportArgs) -> Result<Outcome> {
+    let conn = db::open_existing_for_write(&args.db.db, "256MB")?;
     let summary = export(
         &conn,
         &ExportOptions {
@@ -31,5 +31,5 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
             summary.partitions_unchanged
         );
     }
-    Ok(0)
+    Ok(Outcome::Done)
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use duckdb::params;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::ExitCode;
+use super::Outcome;
 use crate::budgets::DEFAULT_SETTLE_TIME;
 use crate::cli::IngestArgs;
 use crate::discover::discover;
@@ -25,18 +25,19 @@ fn now_micros() -> i64 {
 }
 
 /// Runs one ingest and prints its summary.
-pub fn run(args: &IngestArgs) -> Result<ExitCode> {
+pub fn run(args: &IngestArgs) -> Result<Outcome> {
     let summary = ingest(args)?;
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
         eprintln!("{}", summary.to_text());
     }
-    Ok(if args.strict && summary.counts.rejected > 0 {
-        1
+    let rejected = summary.counts.rejected;
+    Ok(Outcome::from_problems(if args.strict && rejected > 0 {
+        vec![format!("{rejected} records quarantined (--strict)")]
     } else {
-        0
-    })
+        Vec::new()
+    }))
 }
 
 /// A byte progress bar on a terminal; hidden when stderr is not a terminal

@@ -3,13 +3,13 @@
 use anyhow::{Context, Result};
 use duckdb::arrow::record_batch::RecordBatch;
 
-use super::ExitCode;
+use super::Outcome;
 use crate::cli::QueryArgs;
 use crate::load::db;
 use crate::output;
 
 /// Runs the user's SQL on a read-only connection and prints the result.
-pub fn run(args: &QueryArgs) -> Result<ExitCode> {
+pub fn run(args: &QueryArgs) -> Result<Outcome> {
     if args.sql.trim().is_empty() {
         anyhow::bail!("no SQL given: pass the query as one argument");
     }
@@ -31,5 +31,5 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     }
     let stdout = std::io::stdout();
     output::write(&batches, args.format, &mut stdout.lock())?;
-    Ok(0)
+    Ok(Outcome::Done)
 }

@@ -1,11 +1,9 @@
 //! `hookstat report`: run every report; write `<name>.csv`, `<name>.svg`,
 //! `<name>.png` per report and one self-contained `index.html`.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 
-use super::ExitCode;
+use super::Outcome;
 use crate::chart::{self, table::Table};
 use crate::cli::ReportArgs;
 use crate::load::db;
@@ -17,14 +15,17 @@ use crate::report::html::{self, Section};
 use crate::report::params::ReportParams;
 use crate::report::run;
 
-/// Runs the reports; exit status 1 when any report failed (the others are
-/// still written).
-pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+/// Runs the reports; a failed report is a problem (the others are still
+/// written).
+pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let outcome = report(args, true)?;
-    for failure in &outcome.failures {
-        eprintln!("hookstat: report failed: {failure}");
-    }
-    Ok(if outcome.failures.is_empty() { 0 } else { 1 })
+    Ok(Outcome::from_problems(
+        outcome
+            .failures
+            .iter()
+            .map(|f| format!("report failed: {f}"))
+            .collect(),
+    ))
 }
 
 /// What a report run produced.
@@ -48,13 +49,12 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
         configs: args.configs.clone(),
     };
     run::prepare(&conn, &params)?;
+    // report SQL (also dropped-in files) reads the database and nothing else
+    conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
     let protector = args.pii.protector()?;
-    let default_dir = Path::new("reports");
-    let dir = args
-        .reports
-        .as_deref()
-        .or_else(|| default_dir.is_dir().then_some(default_dir));
-    let (reports, mut failures) = definition::load(dir);
+    // report folders come only from --reports or the configuration, never
+    // from the working directory (cron runs anywhere)
+    let (reports, mut failures) = definition::load(args.reports.as_deref());
     let staged = Staged::new(&args.out)
         .with_context(|| format!("cannot create a folder beside {}", args.out.display()))?;
     let out = staged.dir().to_path_buf();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::ExitCode;
+use super::Outcome;
 use super::{ingest, report};
 use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
 use crate::cli::{BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs, RunArgs};
@@ -70,7 +70,7 @@ pub struct RunSummary {
     /// Why the run exits 1 (empty when all is well).
     pub problems: Vec<String>,
     /// The exit status.
-    pub exit_code: ExitCode,
+    pub exit_code: i32,
 }
 
 fn load_config(path: &Path) -> Result<RunConfig> {
@@ -81,7 +81,7 @@ fn load_config(path: &Path) -> Result<RunConfig> {
 }
 
 /// Runs the night and prints one summary.
-pub fn run(args: &RunArgs) -> Result<ExitCode> {
+pub fn run(args: &RunArgs) -> Result<Outcome> {
     let config = match &args.config {
         Some(path) => load_config(path)?,
         None => RunConfig::default(),
@@ -233,7 +233,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             .flat_map(|r| &r.failures)
             .map(|f| format!("report failed: {f}")),
     );
-    let exit_code = if problems.is_empty() { 0 } else { 1 };
+    let outcome = Outcome::from_problems(problems.clone());
+    let exit_code = outcome.exit_code();
     let summary = RunSummary {
         ingest: ingested,
         report: reported,
@@ -253,9 +254,6 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                 e.partitions_written, e.rows_written, e.partitions_unchanged
             );
         }
-        for p in &summary.problems {
-            eprintln!("  problem       {p}");
-        }
     }
-    Ok(exit_code)
+    Ok(outcome)
 }

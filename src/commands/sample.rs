@@ -2,13 +2,13 @@
 
 use anyhow::Result;
 
-use super::ExitCode;
+use super::Outcome;
 use crate::cli::{SampleArgs, SampleLayoutArg};
 use crate::sample::{write_sample, SampleLayout, SampleOptions};
 use crate::summary::thousands;
 
 /// Writes the archive and prints what it contains.
-pub fn run(args: &SampleArgs) -> Result<ExitCode> {
+pub fn run(args: &SampleArgs) -> Result<Outcome> {
     if std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some()) {
         anyhow::bail!(
             "{} is not empty; write the sample into a new folder so it is not mixed with other files",
@@ -38,5 +38,5 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
         thousands(manifest.duplicate_deliveries as u64),
         thousands(bad as u64),
     );
-    Ok(0)
+    Ok(Outcome::Done)
 }

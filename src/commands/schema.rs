@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use duckdb::arrow::record_batch::RecordBatch;
 
-use super::ExitCode;
+use super::Outcome;
 use crate::cli::SchemaArgs;
 use crate::load::db;
 use crate::output;
@@ -11,7 +11,7 @@ use crate::output;
 const LISTING_SQL: &str = include_str!("../../sql/schema_listing.sql");
 
 /// Prints the `columns` view, optionally for one table.
-pub fn run(args: &SchemaArgs) -> Result<ExitCode> {
+pub fn run(args: &SchemaArgs) -> Result<Outcome> {
     let conn = db::open_read_only(&args.db.db)?;
     let mut stmt = conn.prepare(LISTING_SQL).context("listing the schema")?;
     let result = stmt
@@ -26,5 +26,5 @@ pub fn run(args: &SchemaArgs) -> Result<ExitCode> {
         batches.push(RecordBatch::new_empty(schema));
     }
     output::write(&batches, args.format, &mut std::io::stdout().lock())?;
-    Ok(0)
+    Ok(Outcome::Done)
 }

@@ -10,14 +10,14 @@
 mod manifest;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 use serde::Serialize;
 
-use crate::load::dynamic::quote;
 use crate::pii::{detect, udf, PiiPolicy, Protector};
+use crate::sql::{path_literal, quote, render};
 use manifest::{Decision, PiiManifest};
 
 const COPY_SQL: &str = include_str!("../../sql/export/copy_partition.sql");
@@ -146,10 +146,6 @@ fn select_list(
     Ok((list, decided))
 }
 
-fn sql_string(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', "''"))
-}
-
 /// Exports the database into `opts.out`.
 pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> {
     std::fs::create_dir_all(&opts.out)
@@ -222,9 +218,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             xxhash_rust::xxh3::xxh3_64(list.join(",").as_bytes()),
             opts.tz.name()
         );
-        let sql = PARTITIONS_SQL
-            .replace("{source}", &source)
-            .replace("{date}", date);
+        let sql = render(PARTITIONS_SQL, &[("source", &source), ("date", date)]);
         let parts: Vec<(Option<String>, i64)> = conn
             .prepare(&sql)?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -280,11 +274,15 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
         if staging.exists() {
             std::fs::remove_dir_all(&staging)?;
         }
-        let copy = COPY_SQL
-            .replace("{columns}", &list.join(", "))
-            .replace("{source}", &source)
-            .replace("{date}", date)
-            .replace("{path}", &sql_string(&staging));
+        let copy = render(
+            COPY_SQL,
+            &[
+                ("columns", &list.join(", ")),
+                ("source", &source),
+                ("date", date),
+                ("path", &path_literal(&staging)),
+            ],
+        );
         conn.execute_batch(&copy)
             .with_context(|| format!("exporting {table}"))?;
         for (_, folder, rows, signature) in changed {

@@ -84,7 +84,17 @@ pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbE
     Ok(conn)
 }
 
-/// Opens an existing database read-only (for `query`, `report`, `export`).
+/// Opens an existing database for writing (`export`, which remembers its
+/// phone-column decisions): a mistyped `--db` is an error, never a new
+/// empty database.
+pub fn open_existing_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbError> {
+    if !path.exists() {
+        return Err(DbError::Missing(path.to_path_buf()));
+    }
+    open_for_write(path, memory_limit)
+}
+
+/// Opens an existing database read-only (for `query`, `schema`, `report`).
 pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
     if !path.exists() {
         return Err(DbError::Missing(path.to_path_buf()));

@@ -4,7 +4,7 @@
 
 use duckdb::Connection;
 
-use crate::load::dynamic::quote;
+use crate::sql::quote;
 
 /// Columns that look like phone numbers but are the business's own.
 const NOT_PERSONAL: &[&str] = &["business_number"];

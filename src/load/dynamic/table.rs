@@ -10,15 +10,11 @@ use crate::budgets::Budget;
 use crate::flatten::generic::{Cell, Leaf};
 use crate::flatten::naming::{column_name, Names};
 use crate::flatten::types::{convert, ColumnType, Typed};
+use crate::sql::{quote, render};
 
 const CREATE_TABLE: &str = include_str!("../../../sql/dynamic/create_table.sql");
 const ADD_COLUMN: &str = include_str!("../../../sql/dynamic/add_column.sql");
 const WIDEN_COLUMN: &str = include_str!("../../../sql/dynamic/widen_column.sql");
-
-/// Quotes an SQL identifier.
-pub fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
 
 fn kind_of(ty: ColumnType) -> Kind {
     match ty {
@@ -167,9 +163,10 @@ impl<'a> DynamicTable<'a> {
                 .iter()
                 .map(|c| format!("{} {}", quote(&c.name), c.ty.sql())),
         );
-        let sql = CREATE_TABLE
-            .replace("{table}", &quote(&self.name))
-            .replace("{columns}", &cols.join(", "));
+        let sql = render(
+            CREATE_TABLE,
+            &[("table", &quote(&self.name)), ("columns", &cols.join(", "))],
+        );
         conn.execute_batch(&sql)
     }
 
@@ -228,10 +225,14 @@ impl<'a> DynamicTable<'a> {
         ty: ColumnType,
     ) -> duckdb::Result<usize> {
         self.close(conn)?;
-        let sql = ADD_COLUMN
-            .replace("{table}", &quote(&self.name))
-            .replace("{column}", &quote(&name))
-            .replace("{type}", ty.sql());
+        let sql = render(
+            ADD_COLUMN,
+            &[
+                ("table", &quote(&self.name)),
+                ("column", &quote(&name)),
+                ("type", ty.sql()),
+            ],
+        );
         conn.execute_batch(&sql)?;
         let index = self.columns.len();
         self.by_path.insert(path.to_string(), index);
@@ -261,11 +262,15 @@ impl<'a> DynamicTable<'a> {
         } else {
             format!("CAST({column} AS {})", new.sql())
         };
-        let sql = WIDEN_COLUMN
-            .replace("{table}", &quote(&self.name))
-            .replace("{column}", &column)
-            .replace("{type}", new.sql())
-            .replace("{using}", &using);
+        let sql = render(
+            WIDEN_COLUMN,
+            &[
+                ("table", &quote(&self.name)),
+                ("column", &column),
+                ("type", new.sql()),
+                ("using", &using),
+            ],
+        );
         conn.execute_batch(&sql)?;
         self.columns[i].ty = new;
         self.columns[i].changed_run = run_id;

@@ -1,0 +1,72 @@
+//! SQL text shared by every stage: identifier and string quoting, and
+//! templates from `sql/` filled in one pass, so a value that happens to
+//! contain `{name}` is never substituted again.
+
+use std::path::Path;
+
+/// Quotes an SQL identifier.
+pub fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// A string literal (for the few places DuckDB takes no parameter, such as
+/// a `COPY` target).
+pub fn string_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A path as a string literal.
+pub fn path_literal(path: &Path) -> String {
+    string_literal(&path.display().to_string())
+}
+
+/// Fills `{name}` placeholders of `template` with `values` in one pass.
+/// Placeholders without a value are left as they are.
+pub fn render(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match filled {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_pass_substitution() {
+        let sql = render(
+            "ALTER TABLE {table} ADD COLUMN {column} {type}",
+            &[
+                ("table", "\"t{column}\""),
+                ("column", "\"c\""),
+                ("type", "BIGINT"),
+            ],
+        );
+        assert_eq!(sql, "ALTER TABLE \"t{column}\" ADD COLUMN \"c\" BIGINT");
+        assert_eq!(render("{a} {b} {", &[("a", "1")]), "1 {b} {");
+        assert_eq!(quote("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(string_literal("it's"), "'it''s'");
+    }
+}
