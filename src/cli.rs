@@ -80,7 +80,7 @@ pub struct ReportArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct PiiArgs {
     /// Phone numbers in everything written: hash, mask, drop or keep [default: hash].
-    #[arg(long, value_enum)]
+    #[arg(long, value_name = "POLICY", value_parser = crate::pii::PiiPolicy::parse)]
     pub pii: Option<crate::pii::PiiPolicy>,
     /// Key file of the keyed hash, created on first use [default: ~/.config/hookstat/pii.key].
     #[arg(long, env = crate::pii::key::KEY_FILE_ENV, value_name = "FILE")]
@@ -304,7 +304,7 @@ pub struct SampleArgs {
 }
 
 /// Accepts sizes such as `256MB`, `2GB`, `512MiB`, `1.5 GB`.
-fn parse_size(text: &str) -> Result<String, String> {
+pub fn parse_size(text: &str) -> Result<String, String> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Outcome;
 use super::{ingest, report};
 use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
-use crate::cli::{BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs, RunArgs};
+use crate::cli::{parse_size, BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs, RunArgs};
 use crate::export::{export, ExportOptions, ExportSummary};
 use crate::load::db;
 use crate::pii::PiiPolicy;
@@ -119,8 +119,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
     };
     let pii = match (args.pii.pii, config.pii.as_deref()) {
         (Some(p), _) => p,
-        (None, Some(name)) => <PiiPolicy as clap::ValueEnum>::from_str(name, true)
-            .map_err(|_| anyhow::anyhow!("pii = {name:?}: expected hash, mask, drop or keep"))?,
+        (None, Some(name)) => {
+            PiiPolicy::parse(name).map_err(|e| anyhow::anyhow!("pii in the configuration: {e}"))?
+        }
         (None, None) => PiiPolicy::Hash,
     };
     let pii_args = PiiArgs {
@@ -150,16 +151,19 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         (None, Some(text)) => parse_duration(text).map_err(anyhow::Error::msg)?,
         (None, None) => DEFAULT_SETTLE_TIME,
     };
+    // the configuration goes through the parsers of the flags
+    let memory_limit = match (&args.memory_limit, &config.memory_limit) {
+        (Some(m), _) => m.clone(),
+        (None, Some(text)) => parse_size(text)
+            .map_err(|e| anyhow::anyhow!("memory_limit in the configuration: {e}"))?,
+        (None, None) => "256MB".into(),
+    };
     let db_arg = DbArg { db: db.clone() };
     let ingested = ingest::ingest(&IngestArgs {
         db: db_arg.clone(),
         json: false,
         strict: false,
-        memory_limit: args
-            .memory_limit
-            .clone()
-            .or(config.memory_limit.clone())
-            .unwrap_or_else(|| "256MB".into()),
+        memory_limit,
         threads: None,
         budgets: BudgetArgs {
             settle_time: Some(settle_time),

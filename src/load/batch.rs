@@ -3,13 +3,16 @@
 //!
 //! A [`Batch`] is declared with the target table's columns in table order;
 //! rows are written one cell at a time through a [`RowWriter`], in the same
-//! order. `tests` checks every declared batch against `sql/schema.sql`.
+//! order; a cell of the wrong type or a row with a cell missing stops the
+//! program in every build (a programming error, never input). The tests of
+//! `tables.rs` check every declared batch against `sql/schema.sql`, names,
+//! order and types.
 
 use std::sync::Arc;
 
 use duckdb::arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder,
-    StringBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::error::ArrowError;
@@ -76,17 +79,6 @@ impl Column {
             Column::Date(b) => Arc::new(b.finish()),
         }
     }
-
-    fn len(&self) -> usize {
-        match self {
-            Column::Text(b) => b.len(),
-            Column::BigInt(b) => b.len(),
-            Column::Bool(b) => b.len(),
-            Column::Double(b) => b.len(),
-            Column::Timestamp(b) => b.len(),
-            Column::Date(b) => b.len(),
-        }
-    }
 }
 
 /// Buffered rows for one table.
@@ -125,13 +117,23 @@ impl Batch {
         &self.table
     }
 
-    /// Column names in order.
+    /// Columns as (name, SQL type) in order, for the contract test.
     #[cfg(test)]
-    pub fn column_names(&self) -> Vec<String> {
+    pub fn sql_columns(&self) -> Vec<(String, &'static str)> {
         self.schema
             .fields()
             .iter()
-            .map(|f| f.name().clone())
+            .map(|f| {
+                let sql = match f.data_type() {
+                    DataType::Utf8 => "VARCHAR",
+                    DataType::Int64 => "BIGINT",
+                    DataType::Boolean => "BOOLEAN",
+                    DataType::Float64 => "DOUBLE",
+                    DataType::Date32 => "DATE",
+                    _ => "TIMESTAMP",
+                };
+                (f.name().clone(), sql)
+            })
             .collect()
     }
 
@@ -179,62 +181,78 @@ impl RowWriter<'_> {
     /// A text cell.
     pub fn text(mut self, v: Option<&str>) -> Self {
         self.batch.text_bytes += v.map_or(0, str::len);
-        if let Column::Text(b) = self.column() {
-            b.append_option(v);
+        match self.column() {
+            Column::Text(b) => b.append_option(v),
+            _ => self.mismatch("Text"),
         }
         self
     }
 
     /// A BIGINT cell.
     pub fn bigint(mut self, v: Option<i64>) -> Self {
-        if let Column::BigInt(b) = self.column() {
-            b.append_option(v);
+        match self.column() {
+            Column::BigInt(b) => b.append_option(v),
+            _ => self.mismatch("BigInt"),
         }
         self
     }
 
     /// A BOOLEAN cell.
     pub fn boolean(mut self, v: Option<bool>) -> Self {
-        if let Column::Bool(b) = self.column() {
-            b.append_option(v);
+        match self.column() {
+            Column::Bool(b) => b.append_option(v),
+            _ => self.mismatch("Bool"),
         }
         self
     }
 
     /// A DOUBLE cell.
     pub fn double(mut self, v: Option<f64>) -> Self {
-        if let Column::Double(b) = self.column() {
-            b.append_option(v);
+        match self.column() {
+            Column::Double(b) => b.append_option(v),
+            _ => self.mismatch("Double"),
         }
         self
     }
 
     /// A TIMESTAMP cell (UTC, µs since 1970).
     pub fn timestamp(mut self, v: Option<i64>) -> Self {
-        if let Column::Timestamp(b) = self.column() {
-            b.append_option(v);
+        match self.column() {
+            Column::Timestamp(b) => b.append_option(v),
+            _ => self.mismatch("Timestamp"),
         }
         self
     }
 
     /// A DATE cell (days since 1970).
     pub fn date(mut self, v: Option<i32>) -> Self {
-        if let Column::Date(b) = self.column() {
-            b.append_option(v);
+        match self.column() {
+            Column::Date(b) => b.append_option(v),
+            _ => self.mismatch("Date"),
         }
         self
     }
 
-    /// Completes the row. Panics in debug builds if a column was skipped or
-    /// written with the wrong type (a programming error, never input).
+    /// A cell written with the wrong type: a programming error (never
+    /// input), stopped in every build rather than appended misaligned.
+    fn mismatch(&self, written: &str) -> ! {
+        panic!(
+            "{}: column {} written as {written}, declared as {:?}",
+            self.batch.table,
+            self.next - 1,
+            self.batch.schema.field(self.next - 1).data_type()
+        )
+    }
+
+    /// Completes the row. Panics, in every build, if a column was skipped
+    /// (a programming error, never input).
     pub fn end(self) {
-        let rows = self.batch.rows + 1;
-        debug_assert_eq!(self.next, self.batch.columns.len(), "{}", self.batch.table);
-        debug_assert!(
-            self.batch.columns.iter().all(|c| c.len() == rows),
-            "{}: cell type mismatch",
+        assert_eq!(
+            self.next,
+            self.batch.columns.len(),
+            "{}: row has the wrong number of cells",
             self.batch.table
         );
-        self.batch.rows = rows;
+        self.batch.rows += 1;
     }
 }

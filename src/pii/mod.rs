@@ -20,9 +20,7 @@ use std::borrow::Cow;
 pub use key::PiiKey;
 
 /// What happens to personal data.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PiiPolicy {
     /// Keyed hash (HMAC-SHA256, hex) of the normalised number: stable across
@@ -37,6 +35,24 @@ pub enum PiiPolicy {
 }
 
 impl PiiPolicy {
+    /// Every policy, in the order the help lists them.
+    pub const ALL: [PiiPolicy; 4] = [
+        PiiPolicy::Hash,
+        PiiPolicy::Mask,
+        PiiPolicy::Drop,
+        PiiPolicy::Keep,
+    ];
+
+    /// Parses a policy name (`hash`, `mask`, `drop`, `keep`; any case): the
+    /// one parser of the flag and the configuration file.
+    pub fn parse(text: &str) -> Result<PiiPolicy, String> {
+        let t = text.trim();
+        PiiPolicy::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| format!("expected hash, mask, drop or keep, got {text:?}"))
+    }
+
     /// Name used in the export state and manifest.
     pub fn name(self) -> &'static str {
         match self {
