@@ -58,7 +58,7 @@ pub struct ReportArgs {
     #[arg(long, default_value = "reports-out", value_name = "DIR")]
     pub out: PathBuf,
     /// Time zone for local days and hours (IANA name).
-    #[arg(long, default_value = "UTC", value_parser = crate::report::params::parse_tz, value_name = "ZONE")]
+    #[arg(long, default_value = "UTC", value_parser = crate::tz::parse_tz, value_name = "ZONE")]
     pub tz: chrono_tz::Tz,
     /// First local day included (YYYY-MM-DD).
     #[arg(long, value_parser = crate::report::params::parse_date, value_name = "DATE")]
@@ -113,7 +113,7 @@ pub struct ExportArgs {
     #[arg(long, value_delimiter = ',', value_name = "TABLE")]
     pub tables: Vec<String>,
     /// Time zone of the partition dates (IANA name).
-    #[arg(long, default_value = "UTC", value_parser = crate::report::params::parse_tz, value_name = "ZONE")]
+    #[arg(long, default_value = "UTC", value_parser = crate::tz::parse_tz, value_name = "ZONE")]
     pub tz: chrono_tz::Tz,
     #[command(flatten)]
     pub pii: PiiArgs,

@@ -22,4 +22,5 @@ pub mod report;
 pub mod sample;
 pub mod sql;
 pub mod summary;
+pub mod tz;
 pub mod validate;

@@ -2,6 +2,7 @@
 -- read-only). Rust fills tz_offsets, report_params and report_configs
 -- first. Reports use:
 --   local_ts(ts)      a UTC TIMESTAMP shown in the report's time zone
+--                     (sql/tz_macro.sql, installed by src/tz.rs)
 --   wilson_low/high(x, n)           95% Wilson score interval of x/n
 --   two_proportion_p(x1, n1, x2, n2) two-sided p-value, pooled z-test
 --   report_cmb        cmb_requests within --from/--to and --config, with
@@ -30,11 +31,6 @@ CREATE OR REPLACE TEMP MACRO two_proportion_p(x1, n1, x2, n2) AS
         2.0 * (1.0 - normal_cdf(abs((x1 / n1 - x2 / n2)
             / sqrt(((x1 + x2) / (n1 + n2)) * (1 - (x1 + x2) / (n1 + n2)) * (1 / n1 + 1 / n2)))))
     END;
-
-CREATE OR REPLACE TEMP MACRO local_ts(ts) AS
-    ts + to_seconds(coalesce(
-        (SELECT o.offset_seconds FROM tz_offsets o WHERE ts >= o.valid_from AND ts < o.valid_to),
-        (SELECT any_value(offset_seconds) FROM tz_offsets), 0));
 
 CREATE OR REPLACE TEMP VIEW report_cmb AS
 SELECT c.*,

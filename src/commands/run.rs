@@ -13,8 +13,8 @@ use crate::cli::{parse_size, BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs,
 use crate::export::{export, ExportOptions, ExportSummary};
 use crate::load::db;
 use crate::pii::PiiPolicy;
-use crate::report::params::parse_tz;
 use crate::summary::IngestSummary;
+use crate::tz::parse_tz;
 
 /// The TOML configuration file (every key optional; flags win).
 #[derive(Debug, Default, Deserialize)]

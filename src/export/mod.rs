@@ -153,15 +153,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     udf::register(conn, &opts.protector)?;
     let mut manifest = PiiManifest::read(&opts.out);
     // local dates: the same offset table and `local_ts` macro as the reports
-    crate::report::run::prepare(
-        conn,
-        &crate::report::params::ReportParams {
-            tz: opts.tz,
-            from: None,
-            to: None,
-            configs: Vec::new(),
-        },
-    )?;
+    crate::tz::install(conn, opts.tz)?;
     let state_path = opts.out.join(STATE_FILE);
     let mut state: BTreeMap<String, BTreeMap<String, String>> =
         std::fs::read_to_string(&state_path)

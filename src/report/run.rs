@@ -6,10 +6,9 @@ use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::{params, Connection};
 
 use super::definition::Report;
-use super::params::{offsets, ReportParams};
+use super::params::ReportParams;
 
 const SETUP_SQL: &str = include_str!("../../sql/report/setup.sql");
-const TIME_RANGE_SQL: &str = include_str!("../../sql/report/time_range.sql");
 const PRELUDE_SQL: &str = include_str!("../../sql/report/prelude.sql");
 
 /// A report and what running it gave.
@@ -54,22 +53,7 @@ pub fn prepare(conn: &Connection, params: &ReportParams) -> anyhow::Result<()> {
             params.to.map(|d| d.to_string())
         ],
     )?;
-    let (start, end): (Option<i64>, Option<i64>) =
-        conn.query_row(TIME_RANGE_SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let day = 86_400;
-    let (start, end) = match (start, end) {
-        (Some(s), Some(e)) => (s - 2 * day, e + 2 * day),
-        _ => (0, day),
-    };
-    let mut appender = conn.appender("tz_offsets")?;
-    for (from, to, offset) in offsets(params.tz, start, end) {
-        appender.append_row(params![
-            chrono::DateTime::from_timestamp(from, 0).map(|t| t.naive_utc()),
-            chrono::DateTime::from_timestamp(to, 0).map(|t| t.naive_utc()),
-            offset
-        ])?;
-    }
-    drop(appender);
+    crate::tz::install(conn, params.tz)?;
     conn.execute_batch(PRELUDE_SQL)?;
     Ok(())
 }
@@ -99,7 +83,7 @@ pub fn run_all(conn: &Connection, reports: Vec<Report>) -> Vec<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::params::parse_tz;
+    use crate::tz::parse_tz;
 
     fn conn() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
