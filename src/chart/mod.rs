@@ -5,15 +5,15 @@
 
 pub mod draw;
 pub mod fonts;
-pub mod table;
+pub mod html;
 
 use std::path::Path;
 
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 
 use crate::report::definition::Report;
+use crate::report::table::Table;
 use draw::{Axes, Series, Spec};
-use table::Table;
 
 /// Chart size in pixels.
 pub const SIZE: (u32, u32) = (1000, 560);

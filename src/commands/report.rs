@@ -4,16 +4,16 @@
 use anyhow::{Context, Result};
 
 use super::Outcome;
-use crate::chart::{self, table::Table};
+use crate::chart::{self, html, html::Section};
 use crate::cli::ReportArgs;
 use crate::load::db;
 use crate::outdir::Staged;
 use crate::output::{self, Format};
 use crate::pii;
 use crate::report::definition;
-use crate::report::html::{self, Section};
 use crate::report::params::ReportParams;
 use crate::report::run;
+use crate::report::table::Table;
 
 /// Runs the reports; a failed report is a problem (the others are still
 /// written).

@@ -4,6 +4,6 @@
 //! (`sql/report/prelude.sql`).
 
 pub mod definition;
-pub mod html;
 pub mod params;
 pub mod run;
+pub mod table;

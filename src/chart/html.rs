@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::chart::table::Table;
 use crate::report::definition::Report;
 use crate::report::params::ReportParams;
+use crate::report::table::Table;
 
 /// Rows shown per table on the page (the CSV has all).
 const MAX_ROWS: usize = 200;
