@@ -17,8 +17,9 @@ use crate::discover::SourceFile;
 use crate::flatten::cmb::{cmb_row, KNOWN_KEYS};
 use crate::flatten::generic::{flatten_within, FlatLimits};
 use crate::flatten::{payload_key, ENVELOPE_KEYS};
-use crate::load::state::PreviousFile;
-use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent, RawChunk, RawItem};
+use crate::records::{
+    FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent, PreviousFile, RawChunk, RawItem,
+};
 use crate::validate::validate;
 
 /// A chunk is sent on when it holds this many bytes...

@@ -6,7 +6,8 @@
 
 use std::ops::Range;
 
-use crate::decode::{FileSummary, Frame, Location};
+use crate::decode::{FileSummary, Frame, Layout, Location, ResumePoint};
+use crate::discover::SourceFile;
 use crate::flatten::cmb::CmbRow;
 use crate::flatten::generic::{FlatRow, OverflowPart};
 use crate::reject::RejectReason;
@@ -115,4 +116,34 @@ pub struct ParsedChunk {
     pub data: Vec<u8>,
     /// Items in file order.
     pub items: Vec<Item>,
+}
+
+/// The read state of a file from earlier runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousFile {
+    /// Size when last read.
+    pub size: u64,
+    /// Modification time when last read (µs since 1970).
+    pub modified: Option<i64>,
+    /// Layout detected then.
+    pub layout: Option<Layout>,
+    /// Where reading may continue if the file only grew.
+    pub resume: Option<ResumePoint>,
+    /// Run that first read it.
+    pub first_run: i64,
+    /// Bytes of an incomplete last record left for a later run.
+    pub pending_bytes: u64,
+}
+
+impl PreviousFile {
+    /// True when `file` has the size and modification time it had when it
+    /// was last read: it is not opened again.
+    pub fn is_unchanged(&self, file: &SourceFile) -> bool {
+        self.size == file.size && self.modified.is_some() && self.modified == file.modified_micros()
+    }
+
+    /// Resume point and layout, when the file can be continued.
+    pub fn resume_from(&self) -> Option<(&ResumePoint, Layout)> {
+        Some((self.resume.as_ref()?, self.layout?))
+    }
 }

@@ -1,5 +1,6 @@
 //! One file per subcommand; each only orchestrates the stages.
 
+pub mod config;
 pub mod export;
 pub mod ingest;
 pub mod query;

@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::input::Input;
 use super::resync::{classify, find_candidate, is_candidate, trim_range, CANDIDATE_LOOK_AHEAD};
 use super::scanner::{Scanner, Step};
-use super::sniff::{binary_kind, parses_as_one_value};
+use super::sniff::{binary_kind, pick_layout};
 use super::{Frame, Layout, Location};
 use crate::reject::{RejectReason, RAW_PREFIX_BYTES};
 
@@ -170,30 +170,12 @@ impl<R: Read> Framer<R> {
             self.input.consume(UTF8_BOM.len());
             self.resume = (self.input.offset(), self.input.line());
         }
-        let head = self.input.peek_ahead(64 * 1024);
-        if binary_kind(head).is_some() {
-            return Layout::Unsupported;
+        let (layout, skip) = pick_layout(self.input.peek_ahead(64 * 1024));
+        if layout == Layout::Array {
+            self.input.consume(skip);
+            self.in_array = true;
         }
-        let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
-            return Layout::Empty;
-        };
-        let mut lines = head[first..]
-            .split(|&b| b == b'\n')
-            .map(<[u8]>::trim_ascii)
-            .filter(|l| !l.is_empty());
-        let first_line = lines.next().unwrap_or_default();
-        let first_is_value = parses_as_one_value(first_line);
-        match head[first] {
-            b'[' if !(first_is_value && lines.next().is_some()) => {
-                self.input.consume(first + 1);
-                self.in_array = true;
-                Layout::Array
-            }
-            b'{' if !first_is_value && !lines.take(2).any(parses_as_one_value) => {
-                Layout::Concatenated
-            }
-            _ => Layout::Lines,
-        }
+        layout
     }
 
     /// Frames the next value of the stream.

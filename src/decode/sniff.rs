@@ -2,6 +2,32 @@
 
 use serde::de::IgnoredAny;
 
+use super::Layout;
+
+/// The layout of a stream from its first bytes (after a byte-order mark),
+/// and for an array how many bytes to skip to be inside it.
+pub fn pick_layout(head: &[u8]) -> (Layout, usize) {
+    if binary_kind(head).is_some() {
+        return (Layout::Unsupported, 0);
+    }
+    let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return (Layout::Empty, 0);
+    };
+    let mut lines = head[first..]
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty());
+    let first_line = lines.next().unwrap_or_default();
+    let first_is_value = parses_as_one_value(first_line);
+    match head[first] {
+        b'[' if !(first_is_value && lines.next().is_some()) => (Layout::Array, first + 1),
+        b'{' if !first_is_value && !lines.take(2).any(parses_as_one_value) => {
+            (Layout::Concatenated, 0)
+        }
+        _ => (Layout::Lines, 0),
+    }
+}
+
 /// Recognises content that is certainly not JSON text: compressed or
 /// archive formats hookstat does not read, executables, databases, and data
 /// that is binary throughout (many control or invalid UTF-8 bytes). A few

@@ -6,37 +6,7 @@ use std::collections::{HashMap, HashSet};
 use duckdb::Connection;
 
 use crate::decode::{Layout, ResumePoint};
-use crate::discover::SourceFile;
-
-/// The read state of a file from earlier runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PreviousFile {
-    /// Size when last read.
-    pub size: u64,
-    /// Modification time when last read (µs since 1970).
-    pub modified: Option<i64>,
-    /// Layout detected then.
-    pub layout: Option<Layout>,
-    /// Where reading may continue if the file only grew.
-    pub resume: Option<ResumePoint>,
-    /// Run that first read it.
-    pub first_run: i64,
-    /// Bytes of an incomplete last record left for a later run.
-    pub pending_bytes: u64,
-}
-
-impl PreviousFile {
-    /// True when `file` has the size and modification time it had when it
-    /// was last read: it is not opened again.
-    pub fn is_unchanged(&self, file: &SourceFile) -> bool {
-        self.size == file.size && self.modified.is_some() && self.modified == file.modified_micros()
-    }
-
-    /// Resume point and layout, when the file can be continued.
-    pub fn resume_from(&self) -> Option<(&ResumePoint, Layout)> {
-        Some((self.resume.as_ref()?, self.layout?))
-    }
-}
+pub use crate::records::PreviousFile;
 
 /// Hasher for keys that already are uniform hashes: uses their low bits.
 #[derive(Default, Clone, Copy)]

@@ -1,0 +1,215 @@
+//! The configuration of `hookstat run`: an optional TOML file whose paths
+//! are relative to it, under the flags. Every value of the file goes
+//! through the parser of its flag, so the file and the command line accept
+//! the same spellings.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
+use crate::cli::{parse_size, BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs, RunArgs};
+use crate::pii::{PiiPolicy, Protector};
+use crate::tz::parse_tz;
+
+/// The TOML configuration file (every key optional; flags win).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// Database file.
+    pub database: Option<PathBuf>,
+    /// Archive files or folders.
+    pub archives: Option<Vec<PathBuf>>,
+    /// Folder for reports.
+    pub reports_out: Option<PathBuf>,
+    /// Folder of extra report files.
+    pub reports_dir: Option<PathBuf>,
+    /// Folder for Parquet (no export when absent).
+    pub export_out: Option<PathBuf>,
+    /// Time zone of the reports.
+    pub tz: Option<String>,
+    /// PII policy of the export: hash, mask, drop or keep.
+    pub pii: Option<String>,
+    /// Key file of the keyed hash.
+    pub pii_key_file: Option<PathBuf>,
+    /// Country code of national numbers.
+    pub pii_country_code: Option<String>,
+    /// DuckDB memory limit while loading.
+    pub memory_limit: Option<String>,
+    /// How long an incomplete last record waits for the rest (`24h`).
+    pub settle_time: Option<String>,
+    /// `[budgets]` table: ceilings per event, table and run.
+    pub budgets: Option<Budgets>,
+    /// Limits that make the run exit 1.
+    pub strict: Option<StrictConfig>,
+}
+
+/// `[strict]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrictConfig {
+    /// More quarantined records than this fails the run.
+    pub max_rejected: Option<u64>,
+    /// More field issues than this fails the run.
+    pub max_field_issues: Option<u64>,
+}
+
+/// Everything one night does, resolved from the flags over the file.
+pub struct NightPlan {
+    /// The ingest.
+    pub ingest: IngestArgs,
+    /// The reports.
+    pub report: ReportArgs,
+    /// The export folder (no export when None).
+    pub export_out: Option<PathBuf>,
+    /// Phone-number protection of the export (checked before anything runs).
+    pub protector: Protector,
+    /// More quarantined records than this: a problem.
+    pub max_rejected: Option<u64>,
+    /// More field issues than this: a problem.
+    pub max_field_issues: Option<u64>,
+}
+
+fn load_file(path: &Path) -> Result<RunConfig> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid hookstat configuration", path.display()))
+}
+
+/// `flag`, else the file's `text` through `parse`, else `default`.
+fn pick<T>(
+    flag: Option<T>,
+    text: Option<&str>,
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+    default: impl FnOnce() -> T,
+) -> Result<T> {
+    match (flag, text) {
+        (Some(v), _) => Ok(v),
+        (None, Some(t)) => parse(t).map_err(|e| anyhow::anyhow!("{key} in the configuration: {e}")),
+        (None, None) => Ok(default()),
+    }
+}
+
+/// Resolves the night: flags over the file over the defaults. Fails (and
+/// nothing has run yet) on a bad file, value, key file or missing archive.
+pub fn plan(args: &RunArgs) -> Result<NightPlan> {
+    let config = match &args.config {
+        Some(path) => load_file(path)?,
+        None => RunConfig::default(),
+    };
+    // paths in the file are relative to the file
+    let base = args
+        .config
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rel = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            base.join(p)
+        }
+    };
+    let db = DbArg {
+        db: args
+            .db
+            .clone()
+            .or_else(|| config.database.as_ref().map(rel))
+            .unwrap_or_else(|| PathBuf::from("hookstat.duckdb")),
+    };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        config.archives.iter().flatten().map(rel).collect()
+    } else {
+        args.paths.clone()
+    };
+    if paths.is_empty() {
+        anyhow::bail!("no archive paths: pass them on the command line or set `archives` in the configuration");
+    }
+    let tz = pick(
+        None,
+        args.tz.as_deref().or(config.tz.as_deref()),
+        "tz",
+        parse_tz,
+        || chrono_tz::UTC,
+    )?;
+    let pii = pick(
+        args.pii.pii,
+        config.pii.as_deref(),
+        "pii",
+        PiiPolicy::parse,
+        || PiiPolicy::Hash,
+    )?;
+    let pii_args = PiiArgs {
+        pii: Some(pii),
+        pii_key_file: args
+            .pii
+            .pii_key_file
+            .clone()
+            .or_else(|| config.pii_key_file.as_ref().map(rel)),
+        pii_country_code: args
+            .pii
+            .pii_country_code
+            .clone()
+            .or(config.pii_country_code.clone()),
+    };
+    // a bad key file or country code stops the night before it changes anything
+    let protector = pii_args.protector()?;
+    let strict = config.strict.unwrap_or_default();
+    let settle_time = pick(
+        args.budgets.settle_time,
+        config.settle_time.as_deref(),
+        "settle_time",
+        parse_duration,
+        || DEFAULT_SETTLE_TIME,
+    )?;
+    let memory_limit = pick(
+        args.memory_limit.clone(),
+        config.memory_limit.as_deref(),
+        "memory_limit",
+        parse_size,
+        || "256MB".into(),
+    )?;
+    Ok(NightPlan {
+        ingest: IngestArgs {
+            db: db.clone(),
+            json: false,
+            strict: false,
+            memory_limit,
+            threads: None,
+            budgets: BudgetArgs {
+                settle_time: Some(settle_time),
+                ..args.budgets.clone()
+            },
+            config_budgets: config.budgets.unwrap_or_default(),
+            paths,
+        },
+        report: ReportArgs {
+            db,
+            out: args
+                .report_out
+                .clone()
+                .or_else(|| config.reports_out.as_ref().map(rel))
+                .unwrap_or_else(|| PathBuf::from("reports-out")),
+            tz,
+            from: None,
+            to: None,
+            configs: Vec::new(),
+            reports: config.reports_dir.as_ref().map(rel),
+            pii: pii_args,
+        },
+        export_out: args
+            .export_out
+            .clone()
+            .or_else(|| config.export_out.as_ref().map(rel)),
+        protector,
+        max_rejected: args
+            .max_rejected
+            .or(strict.max_rejected)
+            .or(args.strict.then_some(0)),
+        max_field_issues: args.max_field_issues.or(strict.max_field_issues),
+    })
+}
