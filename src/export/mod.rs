@@ -8,6 +8,7 @@
 //! renamed into place (atomic), so readers never see half a file.
 
 mod manifest;
+mod partitions;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -17,11 +18,8 @@ use duckdb::{params, Connection};
 use serde::Serialize;
 
 use crate::pii::{detect, udf, PiiPolicy, Protector};
-use crate::sql::{path_literal, quote, render};
+use crate::sql::quote;
 use manifest::{Decision, PiiManifest};
-
-const COPY_SQL: &str = include_str!("../../sql/export/copy_partition.sql");
-const PARTITIONS_SQL: &str = include_str!("../../sql/export/partitions.sql");
 
 /// Name of the file in the export folder that remembers what was written.
 pub const STATE_FILE: &str = "_hookstat_export.json";
@@ -146,6 +144,62 @@ fn select_list(
     Ok((list, decided))
 }
 
+/// What one table's export reads and writes.
+pub struct TableShape {
+    /// `FROM` clause (a child table joins its event for the date).
+    pub source: String,
+    /// The partition date expression.
+    pub date: &'static str,
+    /// The SELECT list, with protections.
+    pub list: Vec<String>,
+    /// What a partition's content depends on besides its row count.
+    pub signature: String,
+}
+
+impl TableShape {
+    /// Decides the columns of `table` (recording the phone-column decisions
+    /// in `manifest` and the database).
+    fn of(
+        conn: &Connection,
+        table: &str,
+        is_child: bool,
+        protector: &Protector,
+        manifest: &mut PiiManifest,
+    ) -> Result<TableShape> {
+        let (source, date) = if is_child {
+            (
+                format!(
+                    "{} t JOIN events e ON e.event_id = t.event_id",
+                    quote(table)
+                ),
+                "CAST(local_ts(e.created_at) AS DATE)",
+            )
+        } else {
+            (
+                format!("{} t", quote(table)),
+                "CAST(local_ts(t.created_at) AS DATE)",
+            )
+        };
+        let mut earlier = manifest.tables.get(table).cloned().unwrap_or_default();
+        for column in manifest::stored_phone_columns(conn, table)? {
+            earlier.insert(column, Decision::Phone);
+        }
+        let (list, decided) = select_list(conn, table, protector, &earlier)?;
+        manifest::store_phone_columns(conn, table, &decided)?;
+        manifest.tables.insert(table.to_string(), decided);
+        let signature = format!(
+            "{:016x}",
+            xxhash_rust::xxh3::xxh3_64(list.join(",").as_bytes())
+        );
+        Ok(TableShape {
+            source,
+            date,
+            list,
+            signature,
+        })
+    }
+}
+
 /// Exports the database into `opts.out`.
 pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> {
     std::fs::create_dir_all(&opts.out)
@@ -184,129 +238,13 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             continue;
         }
         summary.tables += 1;
-        let (source, date) = if is_child {
-            (
-                format!(
-                    "{} t JOIN events e ON e.event_id = t.event_id",
-                    quote(&table)
-                ),
-                "CAST(local_ts(e.created_at) AS DATE)",
-            )
-        } else {
-            (
-                format!("{} t", quote(&table)),
-                "CAST(local_ts(t.created_at) AS DATE)",
-            )
-        };
-        let mut earlier = manifest.tables.get(&table).cloned().unwrap_or_default();
-        for column in manifest::stored_phone_columns(conn, &table)? {
-            earlier.insert(column, Decision::Phone);
-        }
-        let (list, decided) = select_list(conn, &table, protector, &earlier)?;
-        manifest::store_phone_columns(conn, &table, &decided)?;
-        manifest.tables.insert(table.clone(), decided);
-        let shape = format!(
-            "{:016x}|{protection}|{}",
-            xxhash_rust::xxh3::xxh3_64(list.join(",").as_bytes()),
-            opts.tz.name()
-        );
-        let sql = render(PARTITIONS_SQL, &[("source", &source), ("date", date)]);
-        let parts: Vec<(Option<String>, i64)> = conn
-            .prepare(&sql)?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
         let done = state.entry(table.clone()).or_default();
-        // partitions that no longer exist (another time zone): remove them
-        let current: std::collections::BTreeSet<String> = parts
-            .iter()
-            .map(|(d, _)| d.clone().unwrap_or_else(|| NULL_PARTITION.to_string()))
-            .collect();
-        let stale: Vec<String> = done
-            .keys()
-            .filter(|k| !current.contains(*k))
-            .cloned()
-            .collect();
-        for folder in stale {
-            let dir = opts.out.join(&table).join(format!("event_date={folder}"));
-            if dir.is_dir() {
-                std::fs::remove_dir_all(&dir)
-                    .with_context(|| format!("cannot remove {}", dir.display()))?;
-            }
-            done.remove(&folder);
-        }
-        let changed: Vec<(Option<String>, String, i64, String)> = parts
-            .into_iter()
-            .filter_map(|(day, rows)| {
-                let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
-                let signature = format!("{rows}|{shape}");
-                let file = opts
-                    .out
-                    .join(&table)
-                    .join(format!("event_date={folder}"))
-                    .join("part-0.parquet");
-                if done.get(&folder) == Some(&signature) && file.exists() {
-                    summary.partitions_unchanged += 1;
-                    None
-                } else {
-                    Some((day, folder, rows, signature))
-                }
-            })
-            .collect();
-        if changed.is_empty() {
-            continue;
-        }
-        conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_dates (d DATE)")?;
-        for (day, ..) in &changed {
-            conn.execute(
-                "INSERT INTO export_dates VALUES (CAST(? AS DATE))",
-                params![day],
-            )?;
-        }
-        let staging = opts.out.join(format!(".staging-{table}"));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
-        }
-        let copy = render(
-            COPY_SQL,
-            &[
-                ("columns", &list.join(", ")),
-                ("source", &source),
-                ("date", date),
-                ("path", &path_literal(&staging)),
-            ],
-        );
-        conn.execute_batch(&copy)
-            .with_context(|| format!("exporting {table}"))?;
-        for (_, folder, rows, signature) in changed {
-            let from = staging.join(format!("hookstat_partition={folder}"));
-            let dir = opts.out.join(&table).join(format!("event_date={folder}"));
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let mut written = Vec::new();
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&from)
-                .with_context(|| format!("no output for {table} {folder}"))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            files.sort();
-            for (i, file) in files.iter().enumerate() {
-                let name = format!("part-{i}.parquet");
-                // a rename within one file system is atomic: readers see the
-                // old file or the new one, never half of one
-                std::fs::rename(file, dir.join(&name))
-                    .with_context(|| format!("cannot move {} into place", file.display()))?;
-                written.push(name);
-            }
-            for old in std::fs::read_dir(&dir)?.filter_map(Result::ok) {
-                let name = old.file_name().to_string_lossy().into_owned();
-                if name.starts_with("part-") && !written.contains(&name) {
-                    std::fs::remove_file(old.path())?;
-                }
-            }
-            done.insert(folder, signature);
-            summary.partitions_written += 1;
-            summary.rows_written += rows as u64;
-        }
-        std::fs::remove_dir_all(&staging)?;
+        let shape = TableShape::of(conn, &table, is_child, protector, &mut manifest)?;
+        let shape = TableShape {
+            signature: format!("{}|{protection}|{}", shape.signature, opts.tz.name()),
+            ..shape
+        };
+        partitions::export_table(conn, &opts.out, &table, &shape, done, &mut summary)?;
     }
     manifest.policy = protector.policy;
     manifest.key_id = protector.key.as_ref().map(|k| k.id.clone());
