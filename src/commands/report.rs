@@ -1,7 +1,10 @@
 //! `hookstat report`: run every report; write `<name>.csv`, `<name>.svg`,
 //! `<name>.png` per report and one self-contained `index.html`.
 
+use std::path::Path;
+
 use anyhow::{Context, Result};
+use duckdb::arrow::record_batch::RecordBatch;
 
 use super::Outcome;
 use crate::chart::{self, html, html::Section};
@@ -10,7 +13,7 @@ use crate::load::db;
 use crate::outdir::Staged;
 use crate::output::{self, Format};
 use crate::pii;
-use crate::report::definition;
+use crate::report::definition::{self, Report};
 use crate::report::params::ReportParams;
 use crate::report::run;
 use crate::report::table::Table;
@@ -39,6 +42,36 @@ pub struct ReportRun {
     pub failures: Vec<String>,
 }
 
+/// Writes one report's CSV and chart into `out`; a chart that cannot be
+/// drawn is a failure of that report, the CSV and table are still kept.
+fn write_one(
+    report: Report,
+    batches: &[RecordBatch],
+    out: &Path,
+    failures: &mut Vec<String>,
+) -> Result<Section> {
+    let path = out.join(format!("{}.csv", report.name));
+    let mut file =
+        std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    output::write(batches, Format::Csv, &mut file)?;
+    let table = Table::from_batches(batches);
+    let chart = match chart::spec_for(&report, &table) {
+        Ok(Some((spec, axes))) => chart::render(&report, &spec, &axes, out).map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    let svg = chart.unwrap_or_else(|e| {
+        failures.push(format!("{} ({}): chart: {e}", report.name, report.origin));
+        None
+    });
+    Ok(Section {
+        report,
+        table,
+        svg,
+        error: None,
+    })
+}
+
 /// Runs every report and writes the files; `verbose` lists them on stderr.
 pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
     let conn = db::open_read_only(&args.db.db)?;
@@ -60,52 +93,32 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
     let out = staged.dir().to_path_buf();
     let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {
-        match outcome.result {
+        let section = match outcome.result {
             Ok(raw) => {
                 // phone numbers never reach a CSV, chart or the page
                 let batches = pii::batches::protect(&raw, &protector);
-                let path = out.join(format!("{}.csv", outcome.report.name));
-                let mut file = std::fs::File::create(&path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                output::write(&batches, Format::Csv, &mut file)?;
-                let table = Table::from_batches(&batches);
-                let name = &outcome.report.name;
-                let chart = match chart::spec_for(&outcome.report, &table) {
-                    Ok(Some((spec, axes))) => {
-                        chart::render(&outcome.report, &spec, &axes, &out).map(Some)
-                    }
-                    Ok(None) => Ok(None),
-                    Err(e) => Err(e),
-                };
-                let svg = chart.unwrap_or_else(|e| {
-                    failures.push(format!("{name} ({}): chart: {e}", outcome.report.origin));
-                    None
-                });
-                if verbose {
-                    let shown = staged.target().join(format!("{name}.csv"));
-                    eprintln!(
-                        "  {name:<20} {:>6} rows  {}",
-                        table.rows.len(),
-                        shown.display()
-                    );
-                }
-                pages.push(Section {
-                    report: outcome.report,
-                    table,
-                    svg,
-                    error: None,
-                });
+                write_one(outcome.report, &batches, &out, &mut failures)?
             }
             Err(e) => {
-                pages.push(Section {
+                failures.push(e.clone());
+                Section {
                     report: outcome.report,
                     table: Table::default(),
                     svg: None,
-                    error: Some(e.clone()),
-                });
-                failures.push(e);
+                    error: Some(e),
+                }
             }
+        };
+        if verbose && section.error.is_none() {
+            let name = &section.report.name;
+            let shown = staged.target().join(format!("{name}.csv"));
+            eprintln!(
+                "  {name:<20} {:>6} rows  {}",
+                section.table.rows.len(),
+                shown.display()
+            );
         }
+        pages.push(section);
     }
     let index = out.join("index.html");
     let page = html::page(&html::PageInfo {
