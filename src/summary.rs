@@ -102,6 +102,13 @@ impl IngestSummary {
                 breakdown(&c.field_issues_by_problem)
             );
         }
+        if c.pending_bytes > 0 {
+            let _ = writeln!(
+                s,
+                "  pending       {} bytes of records still being written (read when complete; see source_files.pending_bytes)",
+                thousands(c.pending_bytes)
+            );
+        }
         for entry in &self.unreadable_entries {
             let _ = writeln!(s, "  unreadable    {entry}");
         }
