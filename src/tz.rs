@@ -61,8 +61,9 @@ pub fn install(conn: &Connection, tz: Tz) -> duckdb::Result<()> {
         (Some(s), Some(e)) => (s - 2 * day, e + 2 * day),
         _ => (0, day),
     };
+    let segments = offsets(tz, start, end);
     let mut appender = conn.appender("tz_offsets")?;
-    for (from, to, offset) in offsets(tz, start, end) {
+    for &(from, to, offset) in &segments {
         appender.append_row(params![
             chrono::DateTime::from_timestamp(from, 0).map(|t| t.naive_utc()),
             chrono::DateTime::from_timestamp(to, 0).map(|t| t.naive_utc()),
@@ -70,7 +71,14 @@ pub fn install(conn: &Connection, tz: Tz) -> duckdb::Result<()> {
         ])?;
     }
     drop(appender);
-    conn.execute_batch(TZ_MACRO_SQL)
+    match segments.as_slice() {
+        // one offset over the whole span (UTC, Asia/Kolkata): a constant
+        // shift instead of a lookup per value
+        [(_, _, offset)] => conn.execute_batch(&format!(
+            "CREATE OR REPLACE TEMP MACRO local_ts(ts) AS ts + to_seconds({offset});"
+        )),
+        _ => conn.execute_batch(TZ_MACRO_SQL),
+    }
 }
 
 #[cfg(test)]
