@@ -71,13 +71,32 @@ pub fn install(conn: &Connection, tz: Tz) -> duckdb::Result<()> {
         ])?;
     }
     drop(appender);
-    match segments.as_slice() {
-        // one offset over the whole span (UTC, Asia/Kolkata): a constant
-        // shift instead of a lookup per value
-        [(_, _, offset)] => conn.execute_batch(&format!(
-            "CREATE OR REPLACE TEMP MACRO local_ts(ts) AS ts + to_seconds({offset});"
+    match local_ts_expression(&segments) {
+        Some(expr) => conn.execute_batch(&format!(
+            "CREATE OR REPLACE TEMP MACRO local_ts(ts) AS ts + to_seconds({expr});"
         )),
-        _ => conn.execute_batch(TZ_MACRO_SQL),
+        None => conn.execute_batch(TZ_MACRO_SQL),
+    }
+}
+
+/// The offset of `ts` as an SQL expression when the segments are few (a
+/// constant for zones without daylight saving time, a `CASE` over the
+/// transitions otherwise): far cheaper than a lookup per value.
+fn local_ts_expression(segments: &[(i64, i64, i32)]) -> Option<String> {
+    match segments {
+        [] => Some("0".into()),
+        [(_, _, offset)] => Some(offset.to_string()),
+        _ if segments.len() <= 512 => {
+            let mut expr = String::from("CASE");
+            for (_, to, offset) in &segments[..segments.len() - 1] {
+                let bound = format!("make_timestamp({to}::BIGINT * 1000000)");
+                expr.push_str(&format!(" WHEN ts < {bound} THEN {offset}"));
+            }
+            let last = segments[segments.len() - 1].2;
+            expr.push_str(&format!(" ELSE {last} END"));
+            Some(expr)
+        }
+        _ => None,
     }
 }
 
@@ -103,6 +122,41 @@ mod tests {
         assert_eq!(berlin.len(), 2);
         assert_eq!((berlin[0].2, berlin[1].2), (7200, 3600));
         assert_eq!(berlin[1].0, 1_761_440_400);
+    }
+
+    /// local_ts in SQL agrees with chrono-tz across daylight-saving
+    /// transitions (a second either side of each) and for a fixed zone.
+    #[test]
+    fn local_ts_matches_chrono_tz() {
+        for zone in ["Europe/Berlin", "Asia/Kolkata", "America/Santiago"] {
+            let tz = parse_tz(zone).unwrap();
+            let conn = Connection::open_in_memory().unwrap();
+            conn.execute_batch(
+                "CREATE TABLE cmb_requests (requested_at TIMESTAMP, created_at TIMESTAMP, preferred_from TIMESTAMP, preferred_to TIMESTAMP);
+                 INSERT INTO cmb_requests VALUES (make_timestamp(1740000000::BIGINT * 1000000), NULL, NULL, NULL),
+                                                 (make_timestamp(1780000000::BIGINT * 1000000), NULL, NULL, NULL);",
+            )
+            .unwrap();
+            install(&conn, tz).unwrap();
+            let mut times: Vec<i64> = (1_740_000_000i64..1_780_000_000)
+                .step_by(3_600 * 13 + 60)
+                .collect();
+            for (_, to, _) in offsets(tz, 1_740_000_000, 1_780_000_000) {
+                times.extend([to - 1, to, to + 1]);
+            }
+            for t in times {
+                let got: i64 = conn
+                    .query_row(
+                        "SELECT epoch(local_ts(make_timestamp(?::BIGINT * 1000000)))::BIGINT",
+                        params![t],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                let utc = chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc();
+                let offset = tz.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+                assert_eq!(got, t + i64::from(offset), "{zone} at {t}");
+            }
+        }
     }
 
     #[test]
