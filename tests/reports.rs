@@ -335,3 +335,433 @@ fn report_sql_has_no_file_access_and_no_folder_is_picked_up_by_accident() {
         "the others are written"
     );
 }
+
+// ---------------------------------------------------------------------------
+// The built-in reports recomputed here, in Rust, from the raw payloads: an
+// oracle that shares nothing with the report SQL but its documented
+// definitions (README "Reports", reports/*.sql).
+
+/// Asia/Kolkata is UTC+5:30 all year (no daylight saving time since 1945).
+const KOLKATA_OFFSET_S: i64 = 5 * 3600 + 30 * 60;
+/// The 97.5% quantile of the standard normal distribution (95% two-sided).
+const Z_95: f64 = 1.959_963_984_540_054;
+
+/// What one Call Me Back event contributes to the reports.
+struct CmbFacts {
+    /// `cmb_config_name`, or `(none)` when it is absent, null or empty.
+    config: String,
+    /// `is_interested`; None when absent, null or not a boolean spelling.
+    interested: Option<bool>,
+    /// Local day (Asia/Kolkata) of `requested_at`, else of `created_at`.
+    local_day: String,
+    /// UTC day of the same instant (to show the zone matters).
+    utc_day: String,
+}
+
+/// Epoch seconds of a timestamp field: seconds (or milliseconds from 1e11)
+/// as a JSON number or a numeric string, or RFC 3339 text; None when
+/// missing, unreadable or outside 2000..2100 (NULL in the database).
+fn epoch_seconds(v: Option<&serde_json::Value>) -> Option<f64> {
+    use serde_json::Value;
+    let secs = match v? {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => {
+            let t = s.trim();
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                t.parse::<f64>().ok()?
+            } else {
+                chrono::DateTime::parse_from_rfc3339(t).ok()?.timestamp() as f64
+            }
+        }
+        _ => return None,
+    };
+    let secs = if secs.abs() >= 1e11 {
+        secs / 1000.0
+    } else {
+        secs
+    };
+    // 2000-01-01T00:00:00Z ..< 2100-01-01T00:00:00Z
+    (946_684_800.0..4_102_444_800.0)
+        .contains(&secs)
+        .then_some(secs)
+}
+
+/// `YYYY-MM-DD` of the day that holds `secs` after shifting by `offset`.
+fn day_of(secs: f64, offset: i64) -> String {
+    let days = (secs.floor() as i64 + offset).div_euclid(86_400);
+    let date =
+        chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Days::new(days as u64);
+    date.format("%Y-%m-%d").to_string()
+}
+
+fn cmb_facts(event: &serde_json::Value) -> CmbFacts {
+    use serde_json::Value;
+    let p = &event["cmb_payload"];
+    let config = match p.get("cmb_config_name") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => "(none)".to_string(),
+    };
+    let interested = match p.get("is_interested") {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" => Some(true),
+            "false" | "no" | "n" | "0" => Some(false),
+            _ => None,
+        },
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    let at = epoch_seconds(p.get("requested_at"))
+        .or_else(|| epoch_seconds(event.get("created_at")))
+        .unwrap_or_else(|| panic!("no request time in {event}"));
+    CmbFacts {
+        config,
+        interested,
+        local_day: day_of(at, KOLKATA_OFFSET_S),
+        utc_day: day_of(at, 0),
+    }
+}
+
+/// Request counts of one group.
+#[derive(Default, Clone, Copy, Debug)]
+struct Tally {
+    requests: u64,
+    interested: u64,
+    not_interested: u64,
+}
+
+impl Tally {
+    fn add(&mut self, interested: Option<bool>) {
+        self.requests += 1;
+        match interested {
+            Some(true) => self.interested += 1,
+            Some(false) => self.not_interested += 1,
+            None => {}
+        }
+    }
+    fn answered(&self) -> u64 {
+        self.interested + self.not_interested
+    }
+    fn unknown(&self) -> u64 {
+        self.requests - self.answered()
+    }
+    /// interested / (interested + not_interested); None without answers.
+    fn rate(&self) -> Option<f64> {
+        (self.answered() > 0).then(|| self.interested as f64 / self.answered() as f64)
+    }
+}
+
+/// 95% Wilson score interval of `x` successes in `n` trials.
+fn wilson(x: u64, n: u64) -> (f64, f64) {
+    let (x, n) = (x as f64, n as f64);
+    let p = x / n;
+    let z2 = Z_95 * Z_95;
+    let denominator = 1.0 + z2 / n;
+    let center = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    ((center - half).max(0.0), (center + half).min(1.0))
+}
+
+/// erfc(x) with fractional error below 1.2e-7 everywhere (Numerical
+/// Recipes' Chebyshev fit `erfcc`).
+fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let r = t * poly.exp();
+    if x >= 0.0 {
+        r
+    } else {
+        2.0 - r
+    }
+}
+
+/// Two-sided p-value of the pooled two-proportion z-test of x1/n1 against
+/// x2/n2: 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2); None when undefined.
+fn two_proportion_p(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
+    if n1 == 0 || n2 == 0 || x1 + x2 == 0 || x1 + x2 == n1 + n2 {
+        return None;
+    }
+    let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
+    let pooled = (x1 + x2) / (n1 + n2);
+    let se = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+    let z = (x1 / n1 - x2 / n2) / se;
+    Some(erfc(z.abs() / std::f64::consts::SQRT_2))
+}
+
+/// A CSV cell as a number; None for an empty (NULL) cell.
+fn number(cell: &str) -> Option<f64> {
+    (!cell.is_empty()).then(|| {
+        cell.parse()
+            .unwrap_or_else(|_| panic!("not a number: {cell:?}"))
+    })
+}
+
+#[track_caller]
+fn assert_close(got: &str, want: Option<f64>, tolerance: f64, what: &str) {
+    match (number(got), want) {
+        (None, None) => {}
+        (Some(g), Some(w)) if (g - w).abs() <= tolerance => {}
+        (g, w) => panic!("{what}: report has {g:?}, computed {w:?}"),
+    }
+}
+
+#[track_caller]
+fn assert_count(got: &str, want: u64, what: &str) {
+    assert_eq!(
+        got.parse::<u64>().ok(),
+        Some(want),
+        "{what}: report has {got:?}"
+    );
+}
+
+#[test]
+fn built_in_report_numbers_match_a_computation_from_the_raw_payloads() {
+    use serde_json::{json, Value};
+    use std::collections::BTreeMap;
+    let (dir, db) = loaded_sample();
+    // and, in a second run, spellings the sample lacks: no configuration,
+    // numeric and yes/no answers, no request time (created_at counts),
+    // milliseconds and RFC 3339, on both sides of midnight in Kolkata
+    // (2025-08-02T18:30:00Z = 1754159400 is 2025-08-03 00:00 local);
+    // `None` removes the key from `cmb_payload`
+    let edge = |id: &str, created_at: Value, changes: &[(&str, Option<Value>)]| {
+        let mut e: Value = serde_json::from_str(&cmb_event(id, "x", true)).unwrap();
+        e["created_at"] = created_at;
+        let p = e["cmb_payload"].as_object_mut().unwrap();
+        for (k, v) in changes {
+            match v {
+                Some(v) => p.insert(k.to_string(), v.clone()),
+                None => p.remove(*k),
+            };
+        }
+        e.to_string()
+    };
+    let (config, answer, requested) = ("cmb_config_name", "is_interested", "requested_at");
+    let edges = dir.path().join("edges.ndjson");
+    std::fs::write(
+        &edges,
+        ndjson(&[
+            edge(
+                "edge-1",
+                json!("1754159399"),
+                &[(config, None), (answer, None), (requested, None)],
+            ),
+            edge(
+                "edge-2",
+                json!("1754159399"),
+                &[
+                    (config, Some(json!(""))),
+                    (answer, Some(json!(1))),
+                    (requested, Some(json!(1_754_159_400_000u64))),
+                ],
+            ),
+            edge(
+                "edge-3",
+                json!("1754159400"),
+                &[
+                    (config, Some(json!(""))),
+                    (answer, Some(json!("no"))),
+                    (requested, Some(json!("2025-08-02T18:29:59Z"))),
+                ],
+            ),
+            edge(
+                "edge-4",
+                json!(1_754_159_400),
+                &[
+                    (config, None),
+                    (answer, Some(Value::Null)),
+                    (requested, Some(json!("NA"))),
+                ],
+            ),
+            edge(
+                "edge-5",
+                json!("1754159399"),
+                &[
+                    (config, Some(json!("CMB Default"))),
+                    (answer, Some(json!("Yes"))),
+                    (requested, Some(json!(" 1754159400 "))),
+                ],
+            ),
+            edge(
+                "edge-6",
+                json!("1754159400"),
+                &[
+                    (config, Some(json!(42))),
+                    (answer, Some(json!(0))),
+                    (requested, Some(json!("1754159399"))),
+                ],
+            ),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(ingest_ok(&db, &[&edges])["inserted"], 6);
+    let out = dir.path().join("out");
+    let o = report(&db, &out, &["--tz", "Asia/Kolkata"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // the events as delivered (deduplicated), nothing typed by hookstat
+    let events: Vec<Value> = query(
+        &db,
+        "SELECT payload::VARCHAR AS p FROM events WHERE event_type = 'cmb'",
+    )
+    .iter()
+    .map(|r| serde_json::from_str(r["p"].as_str().expect("payload text")).expect("payload JSON"))
+    .collect();
+    let facts: Vec<CmbFacts> = events.iter().map(cmb_facts).collect();
+    // the sample's own drift is exercised: string booleans, numeric
+    // epochs, unknown answers, requests whose local day is not their UTC day
+    let sample: Vec<(&Value, &CmbFacts)> = events
+        .iter()
+        .zip(&facts)
+        .filter(|(e, _)| !e["event_id"].as_str().unwrap().starts_with("edge-"))
+        .collect();
+    let with = |key: &str, pred: fn(&Value) -> bool| {
+        sample
+            .iter()
+            .any(|(e, _)| e["cmb_payload"].get(key).is_some_and(pred))
+    };
+    assert!(with(answer, Value::is_string) && with(answer, Value::is_boolean));
+    assert!(with(requested, Value::is_string) && with(requested, Value::is_number));
+    assert!(sample.iter().any(|(_, f)| f.interested.is_none()));
+    assert!(sample.iter().any(|(_, f)| f.local_day != f.utc_day));
+
+    // the edge events read as intended (a check of this computation)
+    let mut edge_days: Vec<(&str, &str)> = events
+        .iter()
+        .zip(&facts)
+        .filter(|(e, _)| e["event_id"].as_str().unwrap().starts_with("edge-"))
+        .map(|(e, f)| (e["event_id"].as_str().unwrap(), f.local_day.as_str()))
+        .collect();
+    edge_days.sort();
+    assert_eq!(
+        edge_days,
+        [
+            ("edge-1", "2025-08-02"),
+            ("edge-2", "2025-08-03"),
+            ("edge-3", "2025-08-02"),
+            ("edge-4", "2025-08-03"),
+            ("edge-5", "2025-08-03"),
+            ("edge-6", "2025-08-02")
+        ]
+    );
+
+    let mut by_config: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut by_day: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
+    for f in &facts {
+        by_config.entry(&f.config).or_default().add(f.interested);
+        by_day
+            .entry((&f.local_day, &f.config))
+            .or_default()
+            .add(f.interested);
+    }
+
+    let none = by_config["(none)"];
+    assert_eq!(
+        (none.requests, none.interested, none.not_interested),
+        (4, 1, 1)
+    );
+    assert_eq!(by_config["42"].not_interested, 1);
+
+    // interest_rate: ORDER BY interest_rate DESC NULLS LAST, cmb_config_name
+    let mut want: Vec<(&str, Tally)> = by_config.iter().map(|(c, t)| (*c, *t)).collect();
+    want.sort_by(|(a, ta), (b, tb)| {
+        let key = |t: &Tally| t.rate().unwrap_or(f64::NEG_INFINITY);
+        key(tb).total_cmp(&key(ta)).then(a.cmp(b))
+    });
+    let (_, rows) = read_csv(&out.join("interest_rate.csv"));
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let want_names: Vec<&str> = want.iter().map(|(c, _)| *c).collect();
+    assert_eq!(names, want_names, "interest_rate rows and their order");
+    for (r, (config, t)) in rows.iter().zip(&want) {
+        let what = |col: &str| format!("interest_rate {config} {col}");
+        assert_count(&r[1], t.requests, &what("requests"));
+        assert_count(&r[2], t.interested, &what("interested"));
+        assert_count(&r[3], t.not_interested, &what("not_interested"));
+        assert_count(&r[4], t.unknown(), &what("unknown"));
+        assert_close(&r[5], t.rate(), 1e-9, &what("interest_rate"));
+        let ci = (t.answered() > 0).then(|| wilson(t.interested, t.answered()));
+        assert_close(&r[6], ci.map(|c| c.0), 1e-9, &what("ci_low"));
+        assert_close(&r[7], ci.map(|c| c.1), 1e-9, &what("ci_high"));
+    }
+
+    // config_comparison: configurations with answers against the best one
+    // (highest rate, then more answers, then name)
+    let mut answered: Vec<(&str, Tally)> = want
+        .iter()
+        .filter(|(_, t)| t.answered() > 0)
+        .copied()
+        .collect();
+    let best = *answered
+        .iter()
+        .min_by(|(a, ta), (b, tb)| {
+            let (ra, rb) = (ta.rate().unwrap(), tb.rate().unwrap());
+            rb.total_cmp(&ra)
+                .then(tb.answered().cmp(&ta.answered()))
+                .then(a.cmp(b))
+        })
+        .unwrap();
+    answered.sort_by(|(a, ta), (b, tb)| {
+        (tb.rate().unwrap())
+            .total_cmp(&ta.rate().unwrap())
+            .then(a.cmp(b))
+    });
+    let (_, rows) = read_csv(&out.join("config_comparison.csv"));
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let want_names: Vec<&str> = answered.iter().map(|(c, _)| *c).collect();
+    assert_eq!(names, want_names, "config_comparison rows and their order");
+    let (best_name, bt) = best;
+    let best_rate = bt.rate().unwrap();
+    for (r, (config, t)) in rows.iter().zip(&answered) {
+        let what = |col: &str| format!("config_comparison {config} {col}");
+        assert_eq!(r[1], best_name, "{}", what("best_config"));
+        let rate = t.rate().unwrap();
+        assert_close(&r[2], Some(rate), 1e-9, &what("interest_rate"));
+        assert_close(&r[3], Some(best_rate), 1e-9, &what("best_rate"));
+        assert_close(&r[4], Some(rate - best_rate), 1e-9, &what("diff"));
+        let p = (*config != best_name)
+            .then(|| two_proportion_p(t.interested, t.answered(), bt.interested, bt.answered()))
+            .flatten();
+        assert_close(&r[5], p, 1e-6, &what("p_value"));
+        // 1e-6 alone would accept 0 for the sample's tiny p-values; the
+        // report's erf (Abramowitz & Stegun 7.1.26) stays within 1% of the
+        // true tail probability down to p = 1e-13
+        if let (Some(got), Some(want)) = (number(&r[5]), p) {
+            if want > 1e-13 {
+                assert!(
+                    (got / want - 1.0).abs() < 0.01,
+                    "{}: report has {got}, computed {want}",
+                    what("p_value (relative)")
+                );
+            }
+        }
+    }
+
+    // daily_trend: per local day (Asia/Kolkata) and configuration
+    let (_, rows) = read_csv(&out.join("daily_trend.csv"));
+    let keys: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    let want_keys: Vec<(&str, &str)> = by_day.keys().copied().collect();
+    assert_eq!(keys, want_keys, "daily_trend rows and their order");
+    for (r, ((day, config), t)) in rows.iter().zip(&by_day) {
+        let what = |col: &str| format!("daily_trend {day} {config} {col}");
+        assert_count(&r[2], t.requests, &what("requests"));
+        assert_count(&r[3], t.interested, &what("interested"));
+        assert_close(&r[4], t.rate(), 1e-9, &what("interest_rate"));
+    }
+}
