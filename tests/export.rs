@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn export(db: &Path, out: &Path, extra: &[&str]) -> Value {
     let o = hookstat()
@@ -273,4 +273,31 @@ fn export_of_a_missing_database_fails_and_creates_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
     assert!(!db.exists());
+}
+
+/// Phone numbers in the parts kept over a budget are protected and the
+/// `_overflow` value stays JSON.
+#[test]
+fn overflow_parts_are_protected_and_stay_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.duckdb");
+    let file = dir.path().join("a.ndjson");
+    let event = json!({"event_id": "o1", "event_type": "uf", "created_at": "1753945760",
+        "uf_payload": {"a": 1, "b": 2, "mobile": 919876543210u64, "note": "ring +91 98765 43210"}});
+    std::fs::write(&file, ndjson(&[event.to_string()])).unwrap();
+    let (code, _, _) = ingest(&db, &[&file], &["--max-leaves", "2"]);
+    assert_eq!(code, 0);
+    let out = dir.path().join("out");
+    export(&db, &out, &[]);
+    let rows = query(
+        &db,
+        &format!("SELECT _overflow FROM {}", parquet(&out, "uf_events")),
+    );
+    let text = rows[0]["_overflow"].as_str().unwrap();
+    let parts: Value = serde_json::from_str(text).expect("_overflow is JSON");
+    assert_eq!(parts.as_object().unwrap().len(), 2, "{text}");
+    for raw in ["919876543210", "98765 43210", "9876543210"] {
+        assert!(!text.contains(raw), "{text}");
+    }
+    assert!(text.contains("[phone:"), "{text}");
 }

@@ -17,6 +17,7 @@ use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 use serde::Serialize;
 
+use crate::load::dynamic::OVERFLOW_COLUMN;
 use crate::pii::{detect, udf, PiiPolicy, Protector};
 use crate::sql::quote;
 use manifest::{Decision, PiiManifest};
@@ -130,6 +131,8 @@ fn select_list(
             decided.insert(name.clone(), Decision::Text);
             Some(match policy {
                 PiiPolicy::Keep => col,
+                // the parts kept over a budget stay JSON
+                _ if name == OVERFLOW_COLUMN => format!("hookstat_pii_json({col})"),
                 _ => format!("hookstat_pii_text({col})"),
             })
         } else if ty == "TIMESTAMP" {

@@ -138,6 +138,42 @@ impl Protector {
         }
     }
 
+    /// JSON text (the `_overflow` column) with every phone number in it
+    /// protected and the result still JSON: strings are protected as text,
+    /// a number that is a phone number becomes the string of its protected
+    /// form. Text that is not JSON is protected as plain text.
+    pub fn json(&self, text: &str) -> String {
+        if self.policy == PiiPolicy::Keep {
+            return text.to_string();
+        }
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(mut value) => {
+                self.protect_json(&mut value);
+                value.to_string()
+            }
+            Err(_) => self.text(text).into_owned(),
+        }
+    }
+
+    fn protect_json(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => {
+                if let Cow::Owned(p) = self.text(s) {
+                    *s = p;
+                }
+            }
+            Value::Number(n) => {
+                if let Some(normal) = phone::normalize(&n.to_string(), &self.country_code) {
+                    *value = Value::String(self.protect_number(&normal, true));
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.protect_json(v)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.protect_json(v)),
+            Value::Bool(_) | Value::Null => {}
+        }
+    }
+
     /// Free text with every phone number inside it protected.
     pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if self.policy == PiiPolicy::Keep || !text.bytes().any(|b| b.is_ascii_digit()) {
@@ -187,6 +223,15 @@ mod tests {
             assert_eq!(p.value(text), want, "{text}");
         }
         assert_eq!(p.value("N/A"), "N/A");
+        let json: serde_json::Value = serde_json::from_str(
+            &p.json(r#"{"$.a": 919876543210, "$.b": "call 9876543210", "$.c": 7}"#),
+        )
+        .unwrap();
+        let token = format!("[phone:{}]", &want[..16]);
+        assert_eq!(
+            json,
+            serde_json::json!({"$.a": token, "$.b": format!("call {token}"), "$.c": 7})
+        );
         let t = p.text("call +91 98765 43210 after 6pm");
         assert_eq!(t, format!("call [phone:{}] after 6pm", &want[..16]));
     }

@@ -2,7 +2,8 @@
 //! per table protects values on DuckDB's threads:
 //! `hookstat_is_phone(VARCHAR) -> BOOLEAN`,
 //! `hookstat_pii_value(VARCHAR) -> VARCHAR` (a phone column's value) and
-//! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text).
+//! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text) and
+//! `hookstat_pii_json(VARCHAR) -> VARCHAR` (JSON text, kept valid).
 
 use duckdb::core::{DataChunkHandle, Inserter, LogicalTypeHandle, LogicalTypeId};
 use duckdb::ffi::duckdb_string_t;
@@ -22,6 +23,8 @@ pub fn register(conn: &Connection, protector: &Protector) -> duckdb::Result<()> 
     conn.register_scalar_function_with_state::<Protect>("hookstat_pii_value", &value)?;
     let text = (protector.clone(), Mode::Text);
     conn.register_scalar_function_with_state::<Protect>("hookstat_pii_text", &text)?;
+    let json = (protector.clone(), Mode::Json);
+    conn.register_scalar_function_with_state::<Protect>("hookstat_pii_json", &json)?;
     Ok(())
 }
 
@@ -104,6 +107,8 @@ enum Mode {
     Value,
     /// Free text.
     Text,
+    /// JSON text.
+    Json,
 }
 
 struct Protect;
@@ -119,6 +124,7 @@ impl VScalar for Protect {
         match mode {
             Mode::Value => map_strings(input, output, |s| p.value(s)),
             Mode::Text => map_strings(input, output, |s| p.text(s).into_owned()),
+            Mode::Json => map_strings(input, output, |s| p.json(s)),
         }
     }
 

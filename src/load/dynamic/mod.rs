@@ -22,6 +22,7 @@ use crate::flatten::overflow::Hits;
 use crate::flatten::types::ColumnType;
 use crate::validate::{Envelope, FieldIssue};
 use overflow::{concrete_path, leaf_json, overflow_json};
+pub use table::OVERFLOW_COLUMN;
 use table::{ColumnAllowance, DataColumn, DynamicTable, Placement};
 
 const LOAD_COLUMNS: &str = include_str!("../../../sql/dynamic/load_columns.sql");
