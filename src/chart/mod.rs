@@ -57,15 +57,7 @@ pub fn spec_for(report: &Report, table: &Table) -> Result<Option<(Spec, Axes)>, 
     let Some(kind) = report.get("chart") else {
         return Ok(None);
     };
-    let col = |key: &str| -> Result<usize, String> {
-        let name = report
-            .get(key)
-            .ok_or_else(|| format!("header has no `{key}:`"))?;
-        table
-            .column(name.trim())
-            .ok_or_else(|| format!("`{key}: {name}` is not a column of the result"))
-    };
-    let x = col("x")?;
+    let x = column_of(report, table, "x")?;
     let y_names: Vec<&str> = report
         .get("y")
         .unwrap_or_default()
@@ -79,101 +71,14 @@ pub fn spec_for(report: &Report, table: &Table) -> Result<Option<(Spec, Axes)>, 
             .to_string(),
         y: report.get("y_label").unwrap_or(y_names[0]).to_string(),
     };
+    let col = |key: &str| column_of(report, table, key);
     let spec = match kind {
-        "percentile_bars" => {
-            // one panel per series: their scales differ (days vs seconds)
-            let (categories, series) = pivot(table, x, col("series")?, col("y")?);
-            Spec::Panels(
-                series
-                    .into_iter()
-                    .map(|(name, values)| {
-                        let spec = Spec::Bars {
-                            categories: categories.clone(),
-                            series: vec![(name.clone(), values)],
-                            whiskers: None,
-                            stacked: false,
-                        };
-                        (name, spec)
-                    })
-                    .collect(),
-            )
-        }
-        "bars" | "stacked" => {
-            let stacked = kind == "stacked";
-            if report.get("series").is_some() {
-                let (categories, series) = pivot(table, x, col("series")?, col("y")?);
-                Spec::Bars {
-                    categories,
-                    series,
-                    whiskers: None,
-                    stacked,
-                }
-            } else {
-                let mut series = Vec::new();
-                for name in &y_names {
-                    let i = table
-                        .column(name)
-                        .ok_or_else(|| format!("`y: {name}` is not a column"))?;
-                    series.push((name.to_string(), table.numbers(i)));
-                }
-                let whiskers = match (report.get("low"), report.get("high")) {
-                    (Some(_), Some(_)) => {
-                        let (lo, hi) = (table.numbers(col("low")?), table.numbers(col("high")?));
-                        Some(lo.into_iter().zip(hi).collect())
-                    }
-                    _ => None,
-                };
-                Spec::Bars {
-                    categories: table.texts(x),
-                    series,
-                    whiskers,
-                    stacked,
-                }
-            }
-        }
-        "heatmap" => {
-            let (found, series) = pivot(table, x, col("y")?, col("value")?);
-            let ints: Option<Vec<i64>> = found.iter().map(|v| v.parse::<i64>().ok()).collect();
-            let range = ints.and_then(|v| Some((*v.iter().min()?, *v.iter().max()?)));
-            // integer columns (hours) show every value of their range
-            let xs: Vec<String> = match range {
-                Some((lo, hi)) if lo >= 0 && hi < 24 => (0..24).map(|i| i.to_string()).collect(),
-                Some((lo, hi)) if hi - lo < 1000 => (lo..=hi).map(|i| i.to_string()).collect(),
-                _ => found.clone(),
-            };
-            let ys = series.iter().map(|(n, _)| n.clone()).collect();
-            let values = series
-                .iter()
-                .map(|(_, v)| {
-                    xs.iter()
-                        .map(|x| {
-                            found
-                                .iter()
-                                .position(|f| f == x)
-                                .and_then(|i| v[i])
-                                .unwrap_or(0.0)
-                        })
-                        .collect()
-                })
-                .collect();
-            Spec::Heatmap { xs, ys, values }
-        }
+        "percentile_bars" => panels_spec(table, x, col("series")?, col("y")?),
+        "bars" | "stacked" => bars_spec(report, table, x, &y_names, kind == "stacked")?,
+        "heatmap" => heatmap_spec(table, x, col("y")?, col("value")?),
         "lines" => {
-            let y = col("y")?;
-            let (mut xs, mut series) = match report.get("series") {
-                Some(_) => pivot(table, x, col("series")?, y),
-                None => (
-                    table.texts(x),
-                    vec![(table.columns[y].clone(), table.numbers(y))],
-                ),
-            };
-            let mut order: Vec<usize> = (0..xs.len()).collect();
-            order.sort_by(|&a, &b| xs[a].cmp(&xs[b]));
-            xs = order.iter().map(|&i| xs[i].clone()).collect();
-            for (_, values) in &mut series {
-                *values = order.iter().map(|&i| values[i]).collect();
-            }
-            Spec::Lines { xs, series }
+            let series = report.get("series").map(|_| col("series")).transpose()?;
+            lines_spec(table, x, series, col("y")?)
         }
         other => {
             return Err(format!(
@@ -182,6 +87,119 @@ pub fn spec_for(report: &Report, table: &Table) -> Result<Option<(Spec, Axes)>, 
         }
     };
     Ok(Some((spec, axes)))
+}
+
+/// The result column a header key names.
+fn column_of(report: &Report, table: &Table, key: &str) -> Result<usize, String> {
+    let name = report
+        .get(key)
+        .ok_or_else(|| format!("header has no `{key}:`"))?;
+    table
+        .column(name.trim())
+        .ok_or_else(|| format!("`{key}: {name}` is not a column of the result"))
+}
+
+/// One panel per series: their scales differ (days vs seconds).
+fn panels_spec(table: &Table, x: usize, series: usize, y: usize) -> Spec {
+    let (categories, series) = pivot(table, x, series, y);
+    Spec::Panels(
+        series
+            .into_iter()
+            .map(|(name, values)| {
+                let spec = Spec::Bars {
+                    categories: categories.clone(),
+                    series: vec![(name.clone(), values)],
+                    whiskers: None,
+                    stacked: false,
+                };
+                (name, spec)
+            })
+            .collect(),
+    )
+}
+
+fn bars_spec(
+    report: &Report,
+    table: &Table,
+    x: usize,
+    y_names: &[&str],
+    stacked: bool,
+) -> Result<Spec, String> {
+    let col = |key: &str| column_of(report, table, key);
+    if report.get("series").is_some() {
+        let (categories, series) = pivot(table, x, col("series")?, col("y")?);
+        return Ok(Spec::Bars {
+            categories,
+            series,
+            whiskers: None,
+            stacked,
+        });
+    }
+    let mut series = Vec::new();
+    for name in y_names {
+        let i = table
+            .column(name)
+            .ok_or_else(|| format!("`y: {name}` is not a column"))?;
+        series.push((name.to_string(), table.numbers(i)));
+    }
+    let whiskers = match (report.get("low"), report.get("high")) {
+        (Some(_), Some(_)) => {
+            let (lo, hi) = (table.numbers(col("low")?), table.numbers(col("high")?));
+            Some(lo.into_iter().zip(hi).collect())
+        }
+        _ => None,
+    };
+    Ok(Spec::Bars {
+        categories: table.texts(x),
+        series,
+        whiskers,
+        stacked,
+    })
+}
+
+fn heatmap_spec(table: &Table, x: usize, y: usize, value: usize) -> Spec {
+    let (found, series) = pivot(table, x, y, value);
+    let ints: Option<Vec<i64>> = found.iter().map(|v| v.parse::<i64>().ok()).collect();
+    let range = ints.and_then(|v| Some((*v.iter().min()?, *v.iter().max()?)));
+    // integer columns (hours) show every value of their range
+    let xs: Vec<String> = match range {
+        Some((lo, hi)) if lo >= 0 && hi < 24 => (0..24).map(|i| i.to_string()).collect(),
+        Some((lo, hi)) if hi - lo < 1000 => (lo..=hi).map(|i| i.to_string()).collect(),
+        _ => found.clone(),
+    };
+    let ys = series.iter().map(|(n, _)| n.clone()).collect();
+    let values = series
+        .iter()
+        .map(|(_, v)| {
+            xs.iter()
+                .map(|x| {
+                    found
+                        .iter()
+                        .position(|f| f == x)
+                        .and_then(|i| v[i])
+                        .unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    Spec::Heatmap { xs, ys, values }
+}
+
+fn lines_spec(table: &Table, x: usize, series: Option<usize>, y: usize) -> Spec {
+    let (mut xs, mut series) = match series {
+        Some(s) => pivot(table, x, s, y),
+        None => (
+            table.texts(x),
+            vec![(table.columns[y].clone(), table.numbers(y))],
+        ),
+    };
+    let mut order: Vec<usize> = (0..xs.len()).collect();
+    order.sort_by(|&a, &b| xs[a].cmp(&xs[b]));
+    xs = order.iter().map(|&i| xs[i].clone()).collect();
+    for (_, values) in &mut series {
+        *values = order.iter().map(|&i| values[i]).collect();
+    }
+    Spec::Lines { xs, series }
 }
 
 /// Writes `<name>.png` into `dir` and returns the SVG text (also written
