@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::bars::bars;
 use super::fonts::{fit, LATIN_FAMILY};
 
 /// A named series of values, one per category or x position.
@@ -54,17 +55,17 @@ pub struct Axes {
     pub y: String,
 }
 
-type DrawResult = Result<(), String>;
+pub(super) type DrawResult = Result<(), String>;
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+pub(super) fn font(size: u32) -> TextStyle<'static> {
     (LATIN_FAMILY, size).into_font().color(&BLACK)
 }
 
-fn text<DB: DrawingBackend>(
+pub(super) fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     label: &str,
     at: (i32, i32),
@@ -97,7 +98,7 @@ fn empty<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str) -> Draw
     )
 }
 
-fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+pub(super) fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for v in values.filter(|v| v.is_finite()) {
         lo = lo.min(v);
@@ -110,7 +111,7 @@ fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad)
 }
 
-fn legend<DB: DrawingBackend>(
+pub(super) fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     names: &[String],
     at: (i32, i32),
@@ -188,7 +189,7 @@ pub fn draw<DB: DrawingBackend>(
 }
 
 /// A chart builder with the common caption, margin and label areas.
-fn builder<'a, 'b, DB: DrawingBackend>(
+pub(super) fn builder<'a, 'b, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     title: &str,
     x_area: u32,
@@ -201,113 +202,6 @@ fn builder<'a, 'b, DB: DrawingBackend>(
         .x_label_area_size(x_area)
         .y_label_area_size(y_area);
     b
-}
-
-fn bars<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    axes: &Axes,
-    categories: &[String],
-    series: &[Series],
-    whiskers: Option<&[(Option<f64>, Option<f64>)]>,
-    stacked: bool,
-) -> DrawResult {
-    let per_group = if stacked { 1 } else { series.len().max(1) };
-    let slots = (categories.len() * (per_group + 1)) as i32;
-    let mut all: Vec<f64> = Vec::new();
-    for i in 0..categories.len() {
-        let values = series
-            .iter()
-            .filter_map(|(_, v)| v.get(i).copied().flatten());
-        if stacked {
-            all.push(values.sum());
-        } else {
-            all.extend(values);
-        }
-    }
-    if let Some(w) = whiskers {
-        all.extend(w.iter().flat_map(|(l, h)| [*l, *h]).flatten());
-    }
-    let (ymin, ymax) = value_range(all.into_iter());
-    let mut chart = builder(area, title, 80, 90)
-        .build_cartesian_2d((0..slots).into_segmented(), ymin..ymax)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .x_label_formatter(&|_| String::new())
-        .y_desc(axes.y.as_str())
-        .x_desc(axes.x.as_str())
-        .label_style(font(14))
-        .axis_desc_style(font(16))
-        .draw()
-        .map_err(err)?;
-    for (i, _) in categories.iter().enumerate() {
-        let mut base = 0.0;
-        for (j, (_, values)) in series.iter().enumerate() {
-            let Some(v) = values.get(i).copied().flatten() else {
-                continue;
-            };
-            let slot = (i * (per_group + 1) + if stacked { 0 } else { j }) as i32;
-            let (y0, y1) = if stacked { (base, base + v) } else { (0.0, v) };
-            base += if stacked { v } else { 0.0 };
-            let color = Palette99::pick(j).to_rgba();
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [
-                        (SegmentValue::Exact(slot), y0),
-                        (SegmentValue::Exact(slot + 1), y1),
-                    ],
-                    color.filled(),
-                )))
-                .map_err(err)?;
-        }
-        if let Some(Some((Some(lo), Some(hi)))) = whiskers.map(|w| w.get(i).copied()) {
-            let slot = (i * (per_group + 1)) as i32;
-            let x = SegmentValue::CenterOf(slot);
-            chart
-                .draw_series(std::iter::once(ErrorBar::new_vertical(
-                    x,
-                    lo,
-                    (lo + hi) / 2.0,
-                    hi,
-                    BLACK.stroke_width(2),
-                    12,
-                )))
-                .map_err(err)?;
-        }
-    }
-    for (i, label) in categories.iter().enumerate() {
-        let slot = (i * (per_group + 1)) as i32 + (per_group as i32 - 1) / 2;
-        let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(slot), ymin));
-        let x = if per_group % 2 == 0 {
-            let (x2, _) = chart.backend_coord(&(SegmentValue::CenterOf(slot + 1), ymin));
-            (x + x2) / 2
-        } else {
-            x
-        };
-        // stagger labels wider than the space between categories
-        let (next, _) =
-            chart.backend_coord(&(SegmentValue::CenterOf(slot + per_group as i32 + 1), ymin));
-        let longest = categories
-            .iter()
-            .map(|c| c.chars().count())
-            .max()
-            .unwrap_or(0) as i32;
-        let crowded = longest * 7 > (next - x).abs();
-        let dy = if crowded && i % 2 == 1 { 26 } else { 8 };
-        text(
-            area,
-            label,
-            (x, y + dy),
-            13,
-            Pos::new(HPos::Center, VPos::Top),
-        )?;
-    }
-    let names: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
-    let (right, top) = chart.backend_coord(&(SegmentValue::Last, ymax));
-    legend(area, &names, (right, top + 12))
 }
 
 fn heatmap<DB: DrawingBackend>(

@@ -3,6 +3,7 @@
 //! `x_label`, `y_label`); this module turns its rows into a [`draw::Spec`]
 //! and renders it as SVG and PNG with embedded fonts.
 
+mod bars;
 pub mod draw;
 pub mod fonts;
 pub mod html;
