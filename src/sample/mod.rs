@@ -37,6 +37,7 @@ mod events;
 mod feedback;
 mod generate;
 mod layouts;
+mod schedule;
 #[cfg(test)]
 mod tests;
 mod util;
