@@ -11,6 +11,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 
+use super::accounts::{Account, ACCOUNTS, CONFIGS, CONFIG_WEIGHTS};
 use super::feedback::{survey_payload, uf_payload};
 use super::util::{epoch, phone, uuid_v4, weekday_name, weighted, ymd, DAY_SECS, IST_OFFSET};
 
@@ -81,58 +82,6 @@ impl FieldIssue {
         }
     }
 }
-
-/// One business account: its numbers (with feature sets) and console quirks.
-struct Account {
-    id: &'static str,
-    /// Whether the customer uses the slot picker (date + 30-minute window).
-    slot_picker: bool,
-    /// Older console: numbers grouped in "number groups" (drift source).
-    legacy_groups: bool,
-    numbers: &'static [(&'static str, &'static str)],
-    weight: u32,
-}
-
-const ACCOUNTS: [Account; 3] = [
-    Account {
-        id: "91c173bb-28d8-4030-9722-8663ff9589f3",
-        slot_picker: true,
-        legacy_groups: false,
-        numbers: &[
-            ("910987654321", "Fresh Flower Delivery"),
-            ("918045671230", "Wedding & Event Décor"),
-        ],
-        weight: 45,
-    },
-    Account {
-        id: "3f6a2c1e-7b4d-4e8a-9c2f-5d1b8e7a6c40",
-        slot_picker: true,
-        legacy_groups: false,
-        numbers: &[
-            ("912261234567", "Home Loans – Top-up"),
-            ("912267654321", "Credit Cards"),
-            ("911140001234", "Personal Loans"),
-        ],
-        weight: 35,
-    },
-    Account {
-        id: "c2e9d4b7-1a3f-4f6e-8b5d-0e7c9a2b4d18",
-        slot_picker: false,
-        legacy_groups: true,
-        numbers: &[("914466778899", "Broadband (Metro)")],
-        weight: 20,
-    },
-];
-
-/// Call Me Back configurations with their (different) interest rates.
-const CONFIGS: [(&str, f64); 5] = [
-    ("CMB Default", 0.55),
-    ("CMB Evening Slots", 0.65),
-    ("Festive Offer", 0.45),
-    ("कॉल बैक ऑफ़र", 0.50),
-    ("Diwali 🎉 Promo", 0.60),
-];
-const CONFIG_WEIGHTS: [u32; 5] = [40, 20, 15, 15, 10];
 
 /// Impossible `YYYY-MM-DD` dates used for the `not_a_date` issue.
 const IMPOSSIBLE_DATES: [&str; 4] = ["2025-02-30", "2025-09-31", "2025-06-31", "2025-02-29"];
@@ -275,50 +224,9 @@ impl EventGen {
             epoch(requested_at, drift.numeric_epochs),
         );
         if interested && (account.slot_picker || issue.is_some()) {
-            let from = slot_start(rng, requested_at);
-            let local = DateTime::from_timestamp(from + IST_OFFSET, 0)
-                .unwrap_or_default()
-                .date_naive();
-            let date = match issue {
-                Some(FieldIssue::ImpossibleDate) => {
-                    IMPOSSIBLE_DATES[rng.gen_range(0..IMPOSSIBLE_DATES.len())].to_string()
-                }
-                _ => ymd(local.year(), local.month(), local.day()),
-            };
-            p.insert("requested_date".into(), date.into());
-            p.insert(
-                "requested_slot".into(),
-                weekday_name(local.weekday()).into(),
-            );
-            let from_v = match issue {
-                Some(FieldIssue::SoonTimestamp) => Value::from("soon"),
-                _ => epoch(from, drift.numeric_epochs),
-            };
-            p.insert("preferred_from_time".into(), from_v);
-            p.insert(
-                "preferred_to_time".into(),
-                epoch(from + 1800, drift.numeric_epochs),
-            );
+            slot_fields(rng, &mut p, requested_at, issue, drift);
         } else {
-            let na = if !account.slot_picker || rng.gen_bool(0.6) {
-                "NA"
-            } else {
-                ""
-            };
-            p.insert("requested_date".into(), na.into());
-            p.insert("requested_slot".into(), na.into());
-            let variant = if self.clean { 0 } else { rng.gen_range(0..10) };
-            match variant {
-                0..=4 => {
-                    p.insert("preferred_from_time".into(), "".into());
-                    p.insert("preferred_to_time".into(), "".into());
-                }
-                5..=7 => {
-                    p.insert("preferred_from_time".into(), Value::Null);
-                    p.insert("preferred_to_time".into(), Value::Null);
-                }
-                _ => {}
-            }
+            self.no_slot_fields(rng, &mut p, account);
         }
         let interested_v = match issue {
             Some(FieldIssue::MaybeBoolean) => Value::from("maybe"),
@@ -337,6 +245,30 @@ impl EventGen {
             );
         }
         Value::Object(p)
+    }
+
+    /// The slot of a user who picked none: "NA" or "", and preferred
+    /// times empty, null or absent.
+    fn no_slot_fields(&self, rng: &mut ChaCha8Rng, p: &mut Map<String, Value>, account: &Account) {
+        let na = if !account.slot_picker || rng.gen_bool(0.6) {
+            "NA"
+        } else {
+            ""
+        };
+        p.insert("requested_date".into(), na.into());
+        p.insert("requested_slot".into(), na.into());
+        let variant = if self.clean { 0 } else { rng.gen_range(0..10) };
+        match variant {
+            0..=4 => {
+                p.insert("preferred_from_time".into(), "".into());
+                p.insert("preferred_to_time".into(), "".into());
+            }
+            5..=7 => {
+                p.insert("preferred_from_time".into(), Value::Null);
+                p.insert("preferred_to_time".into(), Value::Null);
+            }
+            _ => {}
+        }
     }
 
     /// A copy of a `cmb` event whose content differs from `event` (a changed
@@ -374,6 +306,41 @@ impl EventGen {
         }
         copy
     }
+}
+
+/// The chosen slot: its local date and weekday and the 30-minute window
+/// (with the planted field issues).
+fn slot_fields(
+    rng: &mut ChaCha8Rng,
+    p: &mut Map<String, Value>,
+    requested_at: i64,
+    issue: Option<FieldIssue>,
+    drift: Drift,
+) {
+    let from = slot_start(rng, requested_at);
+    let local = DateTime::from_timestamp(from + IST_OFFSET, 0)
+        .unwrap_or_default()
+        .date_naive();
+    let date = match issue {
+        Some(FieldIssue::ImpossibleDate) => {
+            IMPOSSIBLE_DATES[rng.gen_range(0..IMPOSSIBLE_DATES.len())].to_string()
+        }
+        _ => ymd(local.year(), local.month(), local.day()),
+    };
+    p.insert("requested_date".into(), date.into());
+    p.insert(
+        "requested_slot".into(),
+        weekday_name(local.weekday()).into(),
+    );
+    let from_v = match issue {
+        Some(FieldIssue::SoonTimestamp) => Value::from("soon"),
+        _ => epoch(from, drift.numeric_epochs),
+    };
+    p.insert("preferred_from_time".into(), from_v);
+    p.insert(
+        "preferred_to_time".into(),
+        epoch(from + 1800, drift.numeric_epochs),
+    );
 }
 
 /// Picks an account by weight; `slot_picker_only` restricts to slot-picker ones.

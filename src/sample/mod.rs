@@ -32,6 +32,7 @@
 //! clean): all randomness comes from `ChaCha8Rng::seed_from_u64(seed)`, and
 //! no clock is read.
 
+mod accounts;
 mod bad;
 mod events;
 mod feedback;
