@@ -135,27 +135,10 @@ impl Scanner {
                         _ => return Step::Error(i),
                     }
                 }
-                State::Escape { key } => {
-                    self.state = match b {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
-                            State::Str { key }
-                        }
-                        b'u' => State::Unicode { key, left: 4 },
-                        _ => return Step::Error(i),
-                    }
-                }
-                State::Unicode { key, left } => {
-                    if !b.is_ascii_hexdigit() {
+                State::Escape { .. } | State::Unicode { .. } => {
+                    if !self.escape(b) {
                         return Step::Error(i);
                     }
-                    self.state = if left == 1 {
-                        State::Str { key }
-                    } else {
-                        State::Unicode {
-                            key,
-                            left: left - 1,
-                        }
-                    };
                 }
                 State::Number(n) => match n.next(b) {
                     Some(next) => self.state = State::Number(next),
@@ -180,38 +163,9 @@ impl Scanner {
                 }
                 State::End => return Step::Done(i),
                 _ if is_ws(b) => {}
-                State::Value | State::ValueOrEnd => {
-                    if b == b']' && self.state == State::ValueOrEnd {
-                        self.stack.pop();
-                        self.state = self.after_value();
-                    } else if !self.start_value(b) {
+                _ => {
+                    if !self.structural(b) {
                         return Step::Error(i);
-                    }
-                }
-                State::KeyOrEnd | State::Key => match b {
-                    b'"' => self.state = State::Str { key: true },
-                    b'}' if self.state == State::KeyOrEnd => {
-                        self.stack.pop();
-                        self.state = self.after_value();
-                    }
-                    _ => return Step::Error(i),
-                },
-                State::Colon => {
-                    if b != b':' {
-                        return Step::Error(i);
-                    }
-                    self.state = State::Value;
-                }
-                State::CommaOrEnd => {
-                    let in_object = self.stack.last() == Some(&true);
-                    match (b, in_object) {
-                        (b',', true) => self.state = State::Key,
-                        (b',', false) => self.state = State::Value,
-                        (b'}', true) | (b']', false) => {
-                            self.stack.pop();
-                            self.state = self.after_value();
-                        }
-                        _ => return Step::Error(i),
                     }
                 }
             }
@@ -221,6 +175,75 @@ impl Scanner {
             }
         }
         Step::More
+    }
+
+    /// A byte after a backslash or inside `\uXXXX`; false when invalid.
+    fn escape(&mut self, b: u8) -> bool {
+        self.state = match self.state {
+            State::Escape { key } => match b {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => State::Str { key },
+                b'u' => State::Unicode { key, left: 4 },
+                _ => return false,
+            },
+            State::Unicode { key, left } if b.is_ascii_hexdigit() => {
+                if left == 1 {
+                    State::Str { key }
+                } else {
+                    State::Unicode {
+                        key,
+                        left: left - 1,
+                    }
+                }
+            }
+            _ => return false,
+        };
+        true
+    }
+
+    /// A byte between tokens (not whitespace); false when it cannot come
+    /// here.
+    fn structural(&mut self, b: u8) -> bool {
+        match self.state {
+            State::Value | State::ValueOrEnd => {
+                if b == b']' && self.state == State::ValueOrEnd {
+                    self.stack.pop();
+                    self.state = self.after_value();
+                    true
+                } else {
+                    self.start_value(b)
+                }
+            }
+            State::KeyOrEnd | State::Key => match b {
+                b'"' => {
+                    self.state = State::Str { key: true };
+                    true
+                }
+                b'}' if self.state == State::KeyOrEnd => {
+                    self.stack.pop();
+                    self.state = self.after_value();
+                    true
+                }
+                _ => false,
+            },
+            State::Colon if b == b':' => {
+                self.state = State::Value;
+                true
+            }
+            State::CommaOrEnd => {
+                let in_object = self.stack.last() == Some(&true);
+                match (b, in_object) {
+                    (b',', true) => self.state = State::Key,
+                    (b',', false) => self.state = State::Value,
+                    (b'}', true) | (b']', false) => {
+                        self.stack.pop();
+                        self.state = self.after_value();
+                    }
+                    _ => return false,
+                }
+                true
+            }
+            _ => false,
+        }
     }
 
     fn start_value(&mut self, b: u8) -> bool {

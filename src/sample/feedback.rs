@@ -15,6 +15,57 @@ struct Campaign {
     options: &'static [(&'static str, &'static str, i64)],
 }
 
+/// The feedback campaigns: question and answer options with scores.
+const CAMPAIGNS: [Campaign; 3] = [
+    Campaign {
+        id: "cmp_csat_postcall_2025",
+        question_id: "q_csat_1",
+        question: "How satisfied are you with your call with us today?",
+        options: &[
+            ("opt_1", "Very unhappy", 1),
+            ("opt_2", "Unhappy", 2),
+            ("opt_3", "Okay", 3),
+            ("opt_4", "Happy", 4),
+            ("opt_5", "Very happy", 5),
+        ],
+    },
+    Campaign {
+        id: "cmp_missed_call_reason_q3",
+        question_id: "q_missed_1",
+        question: "Why couldn't you take our call?",
+        options: &[
+            ("opt_busy", "I was busy", 0),
+            ("opt_unknown", "Did not recognise the number", 0),
+            ("opt_spam", "Thought it was spam", 0),
+            ("opt_later", "Call me later", 1),
+        ],
+    },
+    Campaign {
+        id: "cmp_nps_festive",
+        question_id: "q_nps_1",
+        question: "आप हमें किसी मित्र को सुझाने की कितनी संभावना रखते हैं?",
+        options: &[
+            ("nps_0", "0", 0),
+            ("nps_5", "5", 5),
+            ("nps_7", "7", 7),
+            ("nps_8", "8", 8),
+            ("nps_9", "9", 9),
+            ("nps_10", "10", 10),
+        ],
+    },
+];
+/// Tags a feedback event may carry.
+const TAGS: [&str; 6] = [
+    "post_call",
+    "csat",
+    "hindi",
+    "priority",
+    "repeat_caller",
+    "weekend",
+];
+/// Which call the feedback follows.
+const CALL_TYPES: [&str; 3] = ["answered", "missed", "rejected"];
+
 /// A `uf_payload` for a feedback answered shortly before `created_at`;
 /// `numeric_epochs` renders `answered_at` as a JSON number (drift).
 pub(crate) fn uf_payload(
@@ -23,53 +74,6 @@ pub(crate) fn uf_payload(
     created_at: i64,
     numeric_epochs: bool,
 ) -> Value {
-    const CAMPAIGNS: [Campaign; 3] = [
-        Campaign {
-            id: "cmp_csat_postcall_2025",
-            question_id: "q_csat_1",
-            question: "How satisfied are you with your call with us today?",
-            options: &[
-                ("opt_1", "Very unhappy", 1),
-                ("opt_2", "Unhappy", 2),
-                ("opt_3", "Okay", 3),
-                ("opt_4", "Happy", 4),
-                ("opt_5", "Very happy", 5),
-            ],
-        },
-        Campaign {
-            id: "cmp_missed_call_reason_q3",
-            question_id: "q_missed_1",
-            question: "Why couldn't you take our call?",
-            options: &[
-                ("opt_busy", "I was busy", 0),
-                ("opt_unknown", "Did not recognise the number", 0),
-                ("opt_spam", "Thought it was spam", 0),
-                ("opt_later", "Call me later", 1),
-            ],
-        },
-        Campaign {
-            id: "cmp_nps_festive",
-            question_id: "q_nps_1",
-            question: "आप हमें किसी मित्र को सुझाने की कितनी संभावना रखते हैं?",
-            options: &[
-                ("nps_0", "0", 0),
-                ("nps_5", "5", 5),
-                ("nps_7", "7", 7),
-                ("nps_8", "8", 8),
-                ("nps_9", "9", 9),
-                ("nps_10", "10", 10),
-            ],
-        },
-    ];
-    const TAGS: [&str; 6] = [
-        "post_call",
-        "csat",
-        "hindi",
-        "priority",
-        "repeat_caller",
-        "weekend",
-    ];
-    const CALL_TYPES: [&str; 3] = ["answered", "missed", "rejected"];
     let c = &CAMPAIGNS[weighted(rng, &[50, 30, 20])];
     let (campaign, qid, question, options) = (c.id, c.question_id, c.question, c.options);
     let (opt_id, opt_text, score) = options[rng.gen_range(0..options.len())];
