@@ -136,57 +136,13 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
         parse_tz,
         || chrono_tz::UTC,
     )?;
-    let pii = pick(
-        args.pii.pii,
-        config.pii.as_deref(),
-        "pii",
-        PiiPolicy::parse,
-        || PiiPolicy::Hash,
-    )?;
-    let pii_args = PiiArgs {
-        pii: Some(pii),
-        pii_key_file: args
-            .pii
-            .pii_key_file
-            .clone()
-            .or_else(|| config.pii_key_file.as_ref().map(rel)),
-        pii_country_code: args
-            .pii
-            .pii_country_code
-            .clone()
-            .or(config.pii_country_code.clone()),
-    };
+    let pii_args = pii_args(args, &config, &rel)?;
     // a bad key file or country code stops the night before it changes anything
     let protector = pii_args.protector()?;
+    let ingest = ingest_args(args, &config, db.clone(), paths)?;
     let strict = config.strict.unwrap_or_default();
-    let settle_time = pick(
-        args.budgets.settle_time,
-        config.settle_time.as_deref(),
-        "settle_time",
-        parse_duration,
-        || DEFAULT_SETTLE_TIME,
-    )?;
-    let memory_limit = pick(
-        args.memory_limit.clone(),
-        config.memory_limit.as_deref(),
-        "memory_limit",
-        parse_size,
-        || "256MB".into(),
-    )?;
     Ok(NightPlan {
-        ingest: IngestArgs {
-            db: db.clone(),
-            json: false,
-            strict: false,
-            memory_limit,
-            threads: None,
-            budgets: BudgetArgs {
-                settle_time: Some(settle_time),
-                ..args.budgets.clone()
-            },
-            config_budgets: config.budgets.unwrap_or_default(),
-            paths,
-        },
+        ingest,
         report: ReportArgs {
             db,
             out: args
@@ -211,5 +167,70 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
             .or(strict.max_rejected)
             .or(args.strict.then_some(0)),
         max_field_issues: args.max_field_issues.or(strict.max_field_issues),
+    })
+}
+
+/// The PII flags over the file's `pii`, `pii_key_file`, `pii_country_code`.
+fn pii_args(
+    args: &RunArgs,
+    config: &RunConfig,
+    rel: &dyn Fn(&PathBuf) -> PathBuf,
+) -> Result<PiiArgs> {
+    let pii = pick(
+        args.pii.pii,
+        config.pii.as_deref(),
+        "pii",
+        PiiPolicy::parse,
+        || PiiPolicy::Hash,
+    )?;
+    Ok(PiiArgs {
+        pii: Some(pii),
+        pii_key_file: args
+            .pii
+            .pii_key_file
+            .clone()
+            .or_else(|| config.pii_key_file.as_ref().map(rel)),
+        pii_country_code: args
+            .pii
+            .pii_country_code
+            .clone()
+            .or(config.pii_country_code.clone()),
+    })
+}
+
+/// The ingest of the night: memory limit, settle time and budgets from the
+/// flags over the file.
+fn ingest_args(
+    args: &RunArgs,
+    config: &RunConfig,
+    db: DbArg,
+    paths: Vec<PathBuf>,
+) -> Result<IngestArgs> {
+    let settle_time = pick(
+        args.budgets.settle_time,
+        config.settle_time.as_deref(),
+        "settle_time",
+        parse_duration,
+        || DEFAULT_SETTLE_TIME,
+    )?;
+    let memory_limit = pick(
+        args.memory_limit.clone(),
+        config.memory_limit.as_deref(),
+        "memory_limit",
+        parse_size,
+        || "256MB".into(),
+    )?;
+    Ok(IngestArgs {
+        db,
+        json: false,
+        strict: false,
+        memory_limit,
+        threads: None,
+        budgets: BudgetArgs {
+            settle_time: Some(settle_time),
+            ..args.budgets.clone()
+        },
+        config_budgets: config.budgets.unwrap_or_default(),
+        paths,
     })
 }
