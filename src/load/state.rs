@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use duckdb::arrow::array::{Array, LargeStringArray, StringArray, StringViewArray};
 use duckdb::Connection;
 
 use crate::decode::{Layout, ResumePoint};
@@ -37,13 +38,37 @@ pub fn id_hash(event_id: &str) -> u128 {
 }
 
 /// Every event id already loaded, hashed.
+///
+/// The set is sized once from the row count (with room for a night), and
+/// ids are read as Arrow batches rather than row by row.
 pub fn known_event_ids(conn: &Connection) -> duckdb::Result<KnownIds> {
+    let count: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+    let count = usize::try_from(count).unwrap_or(0);
+    let mut known =
+        KnownIds::with_capacity_and_hasher(count + count / 8 + 1024, Default::default());
     let mut stmt = conn.prepare("SELECT event_id FROM events")?;
-    let mut rows = stmt.query([])?;
-    let mut known = KnownIds::default();
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        known.insert(id_hash(&id));
+    for batch in stmt.query_arrow([])? {
+        let column = batch.column(0);
+        if let Some(ids) = column.as_any().downcast_ref::<StringArray>() {
+            for id in ids.iter().flatten() {
+                known.insert(id_hash(id));
+            }
+        } else if let Some(ids) = column.as_any().downcast_ref::<StringViewArray>() {
+            for id in ids.iter().flatten() {
+                known.insert(id_hash(id));
+            }
+        } else if let Some(ids) = column.as_any().downcast_ref::<LargeStringArray>() {
+            for id in ids.iter().flatten() {
+                known.insert(id_hash(id));
+            }
+        } else {
+            // never dedup against a silently empty set
+            return Err(duckdb::Error::InvalidColumnType(
+                0,
+                "event_id".into(),
+                duckdb::types::Type::Text,
+            ));
+        }
     }
     Ok(known)
 }
