@@ -28,56 +28,9 @@ CREATE TABLE IF NOT EXISTS runs (
     seconds          DOUBLE NOT NULL
 );
 
--- One row per distinct event_id ever seen; the first delivery wins.
-CREATE TABLE IF NOT EXISTS events (
-    event_id          VARCHAR NOT NULL,  -- unique: the loader deduplicates
-    event_type        VARCHAR NOT NULL,
-    client_account_id VARCHAR,
-    created_at        TIMESTAMP,
-    source_file       VARCHAR NOT NULL,
-    source_location   VARCHAR NOT NULL,  -- 'line N' or 'byte N' (decompressed)
-    run_id            BIGINT NOT NULL,
-    payload           JSON NOT NULL      -- the original event, as delivered
-);
 
--- Call Me Back requests, typed and flattened from cmb_payload.
-CREATE TABLE IF NOT EXISTS cmb_requests (
-    event_id                VARCHAR NOT NULL,
-    client_account_id       VARCHAR,
-    created_at              TIMESTAMP,
-    business_number         VARCHAR,
-    feature_set             VARCHAR,
-    client_number           VARCHAR,
-    client_number_available BOOLEAN,
-    alternate_number        VARCHAR,
-    requested_at            TIMESTAMP,
-    requested_date          DATE,
-    requested_slot          VARCHAR,
-    preferred_from          TIMESTAMP,
-    preferred_to            TIMESTAMP,
-    is_interested           BOOLEAN,
-    cmb_config_name         VARCHAR
-);
 
--- Values that could not be coerced: the column is NULL, the event is kept.
-CREATE TABLE IF NOT EXISTS field_issues (
-    run_id     BIGINT NOT NULL,
-    event_id   VARCHAR NOT NULL,
-    event_type VARCHAR NOT NULL,
-    field      VARCHAR NOT NULL,
-    raw_value  VARCHAR NOT NULL,
-    problem    VARCHAR NOT NULL
-);
 
--- Records that could not become events.
-CREATE TABLE IF NOT EXISTS rejects (
-    run_id          BIGINT NOT NULL,
-    source_file     VARCHAR NOT NULL,
-    source_location VARCHAR NOT NULL,
-    reason          VARCHAR NOT NULL,    -- stable code, e.g. 'truncated'
-    message         VARCHAR NOT NULL,
-    raw             VARCHAR NOT NULL     -- first 4 KB, bytes escaped
-);
 
 -- Later deliveries of an event_id already loaded (retries).
 CREATE TABLE IF NOT EXISTS duplicate_deliveries (
@@ -89,23 +42,10 @@ CREATE TABLE IF NOT EXISTS duplicate_deliveries (
     payload         JSON                 -- kept only when the content differs
 );
 
--- What was read from each file, for incremental runs.
-CREATE TABLE IF NOT EXISTS source_files (
-    path               VARCHAR PRIMARY KEY,
-    size               BIGINT NOT NULL,
-    modified           TIMESTAMP,
-    fingerprint        VARCHAR,          -- xxh3-128 of the file's bytes
-    layout             VARCHAR,          -- lines | concatenated | array | empty
-    compressed         BOOLEAN NOT NULL,
-    records            BIGINT NOT NULL,  -- over all runs
-    rejects            BIGINT NOT NULL,  -- over all runs
-    resume_offset      BIGINT,           -- bytes read; NULL if not resumable
-    resume_line        BIGINT,
-    resume_fingerprint VARCHAR,
-    first_run          BIGINT NOT NULL,
-    last_run           BIGINT NOT NULL,
-    pending_bytes      BIGINT            -- incomplete last record left for a later run
-);
+-- The fixed tables (events, cmb_requests, field_issues, rejects,
+-- source_files) are declared once in src/load/tables.rs and created from
+-- there before this file runs. Databases of earlier versions get the
+-- columns added since:
 ALTER TABLE source_files ADD COLUMN IF NOT EXISTS pending_bytes BIGINT;
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');

@@ -1,11 +1,4 @@
 -- Per-run staging, created inside the run's transaction.
-CREATE OR REPLACE TEMP TABLE stage_duplicates (
-    run_id          BIGINT,
-    event_id        VARCHAR,
-    source_file     VARCHAR,
-    source_location VARCHAR,
-    payload         VARCHAR
-);
 CREATE OR REPLACE TEMP TABLE stage_source_files AS
     SELECT * FROM source_files LIMIT 0;
 CREATE OR REPLACE TEMP TABLE stage_compared (

@@ -33,12 +33,27 @@ pub enum Kind {
     Timestamp,
     /// DATE, days since 1970.
     Date,
+    /// JSON text (written like text).
+    Json,
 }
 
 impl Kind {
+    /// The SQL type of a column of this kind.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Kind::Text => "VARCHAR",
+            Kind::BigInt => "BIGINT",
+            Kind::Bool => "BOOLEAN",
+            Kind::Double => "DOUBLE",
+            Kind::Timestamp => "TIMESTAMP",
+            Kind::Date => "DATE",
+            Kind::Json => "JSON",
+        }
+    }
+
     fn data_type(self) -> DataType {
         match self {
-            Kind::Text => DataType::Utf8,
+            Kind::Text | Kind::Json => DataType::Utf8,
             Kind::BigInt => DataType::Int64,
             Kind::Bool => DataType::Boolean,
             Kind::Double => DataType::Float64,
@@ -49,7 +64,7 @@ impl Kind {
 
     fn builder(self) -> Column {
         match self {
-            Kind::Text => Column::Text(StringBuilder::new()),
+            Kind::Text | Kind::Json => Column::Text(StringBuilder::new()),
             Kind::BigInt => Column::BigInt(Int64Builder::new()),
             Kind::Bool => Column::Bool(BooleanBuilder::new()),
             Kind::Double => Column::Double(Float64Builder::new()),
@@ -115,26 +130,6 @@ impl Batch {
     /// The target table.
     pub fn table(&self) -> &str {
         &self.table
-    }
-
-    /// Columns as (name, SQL type) in order, for the contract test.
-    #[cfg(test)]
-    pub fn sql_columns(&self) -> Vec<(String, &'static str)> {
-        self.schema
-            .fields()
-            .iter()
-            .map(|f| {
-                let sql = match f.data_type() {
-                    DataType::Utf8 => "VARCHAR",
-                    DataType::Int64 => "BIGINT",
-                    DataType::Boolean => "BOOLEAN",
-                    DataType::Float64 => "DOUBLE",
-                    DataType::Date32 => "DATE",
-                    _ => "TIMESTAMP",
-                };
-                (f.name().clone(), sql)
-            })
-            .collect()
     }
 
     /// True when the batch should be appended now ([`FLUSH_ROWS`] rows or

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use duckdb::{AccessMode, Config, Connection};
 use thiserror::Error;
 
-/// Schema DDL, applied on every read-write open (idempotent).
+/// The rest of the schema, applied after the fixed tables on every
+/// read-write open (idempotent).
 pub const SCHEMA_SQL: &str = include_str!("../../sql/schema.sql");
 
 /// Why the database could not be used.
@@ -79,9 +80,18 @@ pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbE
         .and_then(|c| c.with("memory_limit", memory_limit))
         .and_then(|c| Connection::open_with_flags(path, c))
         .map_err(|e| DbError::from_duckdb(path, e))?;
-    conn.execute_batch(SCHEMA_SQL)
-        .map_err(|e| DbError::from_duckdb(path, e))?;
+    apply_schema(&conn).map_err(|e| DbError::from_duckdb(path, e))?;
     Ok(conn)
+}
+
+/// Creates what is missing of the schema: the fixed tables from their
+/// specs (`load/tables.rs`), then `sql/schema.sql` (run bookkeeping, the
+/// registry of flattened tables, the `columns` view). Idempotent.
+pub fn apply_schema(conn: &Connection) -> duckdb::Result<()> {
+    for spec in super::tables::FIXED_TABLES {
+        conn.execute_batch(&spec.create_sql())?;
+    }
+    conn.execute_batch(SCHEMA_SQL)
 }
 
 /// Opens an existing database for writing (`export`, which remembers its
@@ -103,4 +113,37 @@ pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
         .and_then(|c| c.access_mode(AccessMode::ReadOnly))
         .map_err(|e| DbError::from_duckdb(path, e))?;
     Connection::open_with_flags(path, config).map_err(|e| DbError::from_duckdb(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database of the previous version (no `pending_bytes`, primary key
+    /// on `path`) opens and gains the column, keeping its rows.
+    #[test]
+    fn an_earlier_database_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.duckdb");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE source_files (path VARCHAR PRIMARY KEY, size BIGINT NOT NULL, modified TIMESTAMP,
+                    fingerprint VARCHAR, layout VARCHAR, compressed BOOLEAN NOT NULL, records BIGINT NOT NULL,
+                    rejects BIGINT NOT NULL, resume_offset BIGINT, resume_line BIGINT, resume_fingerprint VARCHAR,
+                    first_run BIGINT NOT NULL, last_run BIGINT NOT NULL);
+                 INSERT INTO source_files VALUES ('a', 1, NULL, NULL, 'lines', false, 3, 0, 1, 1, 'f', 1, 1);",
+            )
+            .unwrap();
+        }
+        let conn = open_for_write(&path, "256MB").unwrap();
+        let (rows, pending): (i64, Option<i64>) = conn
+            .query_row(
+                "SELECT count(*), max(pending_bytes) FROM source_files",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((rows, pending), (1, None));
+    }
 }

@@ -87,6 +87,7 @@ impl<'a> Loader<'a> {
         known: KnownIds,
         budgets: Budgets,
     ) -> duckdb::Result<Self> {
+        conn.execute_batch(&super::tables::STAGE_DUPLICATES.create_sql())?;
         conn.execute_batch(STAGE_SQL)?;
         let registry = Registry::load(conn, run_id, budgets)?;
         Ok(Loader {

@@ -1,86 +1,219 @@
-//! The Arrow shapes of the tables hookstat appends to, in table order
-//! (`sql/schema.sql` and `sql/stage.sql` are the source of truth; the tests
-//! compare them).
+//! The fixed tables hookstat appends to, each declared once: columns in
+//! table order with their kinds, NOT NULL and primary key. The DDL, the
+//! Arrow schema and the row writer all come from these specs; the tests
+//! compare them with the database.
 
 use super::batch::{Batch, Kind};
+use crate::sql::quote;
 use Kind::*;
 
-/// Columns of `events`.
-pub const EVENTS: &[(&str, Kind)] = &[
-    ("event_id", Text),
-    ("event_type", Text),
-    ("client_account_id", Text),
-    ("created_at", Timestamp),
-    ("source_file", Text),
-    ("source_location", Text),
-    ("run_id", BigInt),
-    ("payload", Text),
-];
+/// A fixed table: the one declaration from which its DDL
+/// ([`TableSpec::create_sql`]), its Arrow schema and its row writer
+/// ([`Batch`], which stops on a cell of the wrong kind) come.
+#[derive(Debug, Clone, Copy)]
+pub struct TableSpec {
+    /// Table name.
+    pub name: &'static str,
+    /// A per-run temp table (created anew each run).
+    pub temp: bool,
+    /// Columns in table order.
+    pub columns: &'static [(&'static str, Kind)],
+    /// Columns that may not be NULL.
+    pub not_null: &'static [&'static str],
+    /// Primary key columns (none: uniqueness is kept by the loader).
+    pub primary_key: &'static [&'static str],
+}
 
-/// Curated columns of `cmb_requests` (extra payload keys follow them).
-pub const CMB_REQUESTS: &[(&str, Kind)] = &[
-    ("event_id", Text),
-    ("client_account_id", Text),
-    ("created_at", Timestamp),
-    ("business_number", Text),
-    ("feature_set", Text),
-    ("client_number", Text),
-    ("client_number_available", Bool),
-    ("alternate_number", Text),
-    ("requested_at", Timestamp),
-    ("requested_date", Date),
-    ("requested_slot", Text),
-    ("preferred_from", Timestamp),
-    ("preferred_to", Timestamp),
-    ("is_interested", Bool),
-    ("cmb_config_name", Text),
-];
+impl TableSpec {
+    /// `CREATE TABLE IF NOT EXISTS` (or, for a temp table, `CREATE OR
+    /// REPLACE TEMP TABLE`) with types, NOT NULL and the primary key.
+    pub fn create_sql(&self) -> String {
+        let mut parts: Vec<String> = self
+            .columns
+            .iter()
+            .map(|(name, kind)| {
+                let not_null = if self.not_null.contains(name) {
+                    " NOT NULL"
+                } else {
+                    ""
+                };
+                format!("{} {}{not_null}", quote(name), kind.sql())
+            })
+            .collect();
+        if !self.primary_key.is_empty() {
+            let keys: Vec<String> = self.primary_key.iter().map(|k| quote(k)).collect();
+            parts.push(format!("PRIMARY KEY ({})", keys.join(", ")));
+        }
+        let head = if self.temp {
+            "CREATE OR REPLACE TEMP TABLE"
+        } else {
+            "CREATE TABLE IF NOT EXISTS"
+        };
+        format!("{head} {} ({});", quote(self.name), parts.join(", "))
+    }
 
-/// Columns of `field_issues`.
-pub const FIELD_ISSUES: &[(&str, Kind)] = &[
-    ("run_id", BigInt),
-    ("event_id", Text),
-    ("event_type", Text),
-    ("field", Text),
-    ("raw_value", Text),
-    ("problem", Text),
-];
+    /// An empty batch for this table.
+    pub fn batch(&self) -> Batch {
+        Batch::new(self.name, self.columns)
+    }
+}
 
-/// Columns of `rejects`.
-pub const REJECTS: &[(&str, Kind)] = &[
-    ("run_id", BigInt),
-    ("source_file", Text),
-    ("source_location", Text),
-    ("reason", Text),
-    ("message", Text),
-    ("raw", Text),
-];
+/// One row per distinct `event_id` ever seen; the first delivery wins.
+/// `source_location` is `line N` or `byte N` (decompressed); `payload` is
+/// the original event as delivered.
+pub const EVENTS: TableSpec = TableSpec {
+    name: "events",
+    temp: false,
+    columns: &[
+        ("event_id", Text),
+        ("event_type", Text),
+        ("client_account_id", Text),
+        ("created_at", Timestamp),
+        ("source_file", Text),
+        ("source_location", Text),
+        ("run_id", BigInt),
+        ("payload", Json),
+    ],
+    not_null: &[
+        "event_id",
+        "event_type",
+        "source_file",
+        "source_location",
+        "run_id",
+        "payload",
+    ],
+    primary_key: &[],
+};
 
-/// Columns of the temp table `stage_duplicates`.
-pub const STAGE_DUPLICATES: &[(&str, Kind)] = &[
-    ("run_id", BigInt),
-    ("event_id", Text),
-    ("source_file", Text),
-    ("source_location", Text),
-    ("payload", Text),
-];
+/// Call Me Back requests, typed from `cmb_payload` (extra payload keys
+/// follow these curated columns).
+pub const CMB_REQUESTS: TableSpec = TableSpec {
+    name: "cmb_requests",
+    temp: false,
+    columns: &[
+        ("event_id", Text),
+        ("client_account_id", Text),
+        ("created_at", Timestamp),
+        ("business_number", Text),
+        ("feature_set", Text),
+        ("client_number", Text),
+        ("client_number_available", Bool),
+        ("alternate_number", Text),
+        ("requested_at", Timestamp),
+        ("requested_date", Date),
+        ("requested_slot", Text),
+        ("preferred_from", Timestamp),
+        ("preferred_to", Timestamp),
+        ("is_interested", Bool),
+        ("cmb_config_name", Text),
+    ],
+    not_null: &["event_id"],
+    primary_key: &[],
+};
 
-/// Columns of `source_files` (and its staging copy).
-pub const SOURCE_FILES: &[(&str, Kind)] = &[
-    ("path", Text),
-    ("size", BigInt),
-    ("modified", Timestamp),
-    ("fingerprint", Text),
-    ("layout", Text),
-    ("compressed", Bool),
-    ("records", BigInt),
-    ("rejects", BigInt),
-    ("resume_offset", BigInt),
-    ("resume_line", BigInt),
-    ("resume_fingerprint", Text),
-    ("first_run", BigInt),
-    ("last_run", BigInt),
-    ("pending_bytes", BigInt),
+/// Values that could not be coerced: the cell is NULL, the event is kept.
+pub const FIELD_ISSUES: TableSpec = TableSpec {
+    name: "field_issues",
+    temp: false,
+    columns: &[
+        ("run_id", BigInt),
+        ("event_id", Text),
+        ("event_type", Text),
+        ("field", Text),
+        ("raw_value", Text),
+        ("problem", Text),
+    ],
+    not_null: &[
+        "run_id",
+        "event_id",
+        "event_type",
+        "field",
+        "raw_value",
+        "problem",
+    ],
+    primary_key: &[],
+};
+
+/// Records that could not become events (`reason` is a stable code, `raw`
+/// the first 4 KB with bytes escaped).
+pub const REJECTS: TableSpec = TableSpec {
+    name: "rejects",
+    temp: false,
+    columns: &[
+        ("run_id", BigInt),
+        ("source_file", Text),
+        ("source_location", Text),
+        ("reason", Text),
+        ("message", Text),
+        ("raw", Text),
+    ],
+    not_null: &[
+        "run_id",
+        "source_file",
+        "source_location",
+        "reason",
+        "message",
+        "raw",
+    ],
+    primary_key: &[],
+};
+
+/// Later deliveries of this run, settled when the run finishes.
+pub const STAGE_DUPLICATES: TableSpec = TableSpec {
+    name: "stage_duplicates",
+    temp: true,
+    columns: &[
+        ("run_id", BigInt),
+        ("event_id", Text),
+        ("source_file", Text),
+        ("source_location", Text),
+        ("payload", Text),
+    ],
+    not_null: &[],
+    primary_key: &[],
+};
+
+/// What was read from each file, for incremental runs (`records` and
+/// `rejects` over all runs; `resume_*` where a grown file continues;
+/// `pending_bytes` an incomplete last record left for a later run).
+pub const SOURCE_FILES: TableSpec = TableSpec {
+    name: "source_files",
+    temp: false,
+    columns: &[
+        ("path", Text),
+        ("size", BigInt),
+        ("modified", Timestamp),
+        ("fingerprint", Text),
+        ("layout", Text),
+        ("compressed", Bool),
+        ("records", BigInt),
+        ("rejects", BigInt),
+        ("resume_offset", BigInt),
+        ("resume_line", BigInt),
+        ("resume_fingerprint", Text),
+        ("first_run", BigInt),
+        ("last_run", BigInt),
+        ("pending_bytes", BigInt),
+    ],
+    not_null: &[
+        "path",
+        "size",
+        "compressed",
+        "records",
+        "rejects",
+        "first_run",
+        "last_run",
+    ],
+    primary_key: &["path"],
+};
+
+/// The fixed tables created with the database, in creation order.
+pub const FIXED_TABLES: [&TableSpec; 5] = [
+    &EVENTS,
+    &CMB_REQUESTS,
+    &FIELD_ISSUES,
+    &REJECTS,
+    &SOURCE_FILES,
 ];
 
 /// All batches the loader fills, keyed by target table.
@@ -100,11 +233,11 @@ pub struct Batches {
 impl Default for Batches {
     fn default() -> Self {
         Batches {
-            events: Batch::new("events", EVENTS),
-            issues: Batch::new("field_issues", FIELD_ISSUES),
-            rejects: Batch::new("rejects", REJECTS),
-            duplicates: Batch::new("stage_duplicates", STAGE_DUPLICATES),
-            files: Batch::new("stage_source_files", SOURCE_FILES),
+            events: EVENTS.batch(),
+            issues: FIELD_ISSUES.batch(),
+            rejects: REJECTS.batch(),
+            duplicates: STAGE_DUPLICATES.batch(),
+            files: Batch::new("stage_source_files", SOURCE_FILES.columns),
         }
     }
 }
@@ -126,49 +259,62 @@ impl Batches {
 mod tests {
     use super::*;
 
-    /// (name, type) of every column of `table` in the database, in order;
-    /// JSON columns hold text.
-    fn columns_in_db(conn: &duckdb::Connection, table: &str) -> Vec<(String, String)> {
+    /// (name, type, nullable) of every column of `table` in the database.
+    fn columns_in_db(conn: &duckdb::Connection, table: &str) -> Vec<(String, String, bool)> {
         let mut stmt = conn
-            .prepare("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index")
+            .prepare("SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index")
             .unwrap();
-        stmt.query_map([table], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))
+        stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
-            .map(|r| {
-                let (name, ty) = r.unwrap();
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn spec_columns(spec: &TableSpec) -> Vec<(String, String, bool)> {
+        spec.columns
+            .iter()
+            .map(|(n, k)| {
                 (
-                    name,
-                    if ty == "JSON" {
-                        "VARCHAR".to_string()
-                    } else {
-                        ty
-                    },
+                    n.to_string(),
+                    k.sql().to_string(),
+                    !spec.not_null.contains(n),
                 )
             })
             .collect()
     }
 
     #[test]
-    fn batches_match_the_sql_schema_in_names_order_and_types() {
+    fn the_database_has_the_specs_in_names_order_types_and_nullability() {
         let conn = duckdb::Connection::open_in_memory().unwrap();
-        conn.execute_batch(super::super::db::SCHEMA_SQL).unwrap();
+        super::super::db::apply_schema(&conn).unwrap();
+        conn.execute_batch(&STAGE_DUPLICATES.create_sql()).unwrap();
         conn.execute_batch(super::super::STAGE_SQL).unwrap();
-        let mut all = Batches::default();
-        let cmb = Batch::new("cmb_requests", CMB_REQUESTS);
-        let mut batches: Vec<&Batch> = all.all_mut().into_iter().map(|b| &*b).collect();
-        batches.push(&cmb);
-        for batch in batches {
-            let want: Vec<(String, String)> = batch
-                .sql_columns()
-                .into_iter()
-                .map(|(n, t)| (n, t.to_string()))
-                .collect();
+        for spec in FIXED_TABLES.into_iter().chain([&STAGE_DUPLICATES]) {
             assert_eq!(
-                columns_in_db(&conn, batch.table()),
-                want,
+                columns_in_db(&conn, spec.name),
+                spec_columns(spec),
                 "table {}",
-                batch.table()
+                spec.name
             );
         }
+        // the staging copy of source_files has its columns in its order
+        let staged: Vec<String> = columns_in_db(&conn, "stage_source_files")
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
+        let want: Vec<&str> = SOURCE_FILES.columns.iter().map(|c| c.0).collect();
+        assert_eq!(staged, want);
+        // the primary key refuses a second row for one path
+        let insert = "INSERT INTO source_files (path, size, compressed, records, rejects, first_run, last_run) VALUES ('a', 1, false, 0, 0, 1, 1)";
+        conn.execute_batch(insert).unwrap();
+        assert!(conn.execute_batch(insert).is_err());
+    }
+
+    #[test]
+    fn ddl_is_generated_from_the_spec() {
+        assert_eq!(
+            REJECTS.create_sql(),
+            "CREATE TABLE IF NOT EXISTS \"rejects\" (\"run_id\" BIGINT NOT NULL, \"source_file\" VARCHAR NOT NULL, \"source_location\" VARCHAR NOT NULL, \"reason\" VARCHAR NOT NULL, \"message\" VARCHAR NOT NULL, \"raw\" VARCHAR NOT NULL);"
+        );
     }
 }

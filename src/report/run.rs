@@ -87,7 +87,7 @@ mod tests {
 
     fn conn() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(crate::load::db::SCHEMA_SQL).unwrap();
+        crate::load::db::apply_schema(&conn).unwrap();
         let params = ReportParams {
             tz: parse_tz("UTC").unwrap(),
             from: None,
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn local_time_follows_the_zone() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(crate::load::db::SCHEMA_SQL).unwrap();
+        crate::load::db::apply_schema(&conn).unwrap();
         conn.execute_batch(
             "INSERT INTO cmb_requests (event_id, requested_at, created_at)
              VALUES ('e', TIMESTAMP '2025-08-01 20:00:00', TIMESTAMP '2025-08-01 20:00:05')",

@@ -50,7 +50,7 @@ pub const CMB_TABLE: &str = "cmb_requests";
 fn fixed_for(event_type: &str, is_child: bool) -> &'static [(&'static str, Kind)] {
     match (is_child, event_type == "cmb") {
         (true, _) => CHILD_FIXED,
-        (false, true) => CMB_REQUESTS,
+        (false, true) => CMB_REQUESTS.columns,
         (false, false) => EVENT_FIXED,
     }
 }

@@ -26,18 +26,6 @@ fn kind_of(ty: ColumnType) -> Kind {
     }
 }
 
-/// SQL type of a fixed column kind.
-pub fn sql_of(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Text => "VARCHAR",
-        Kind::BigInt => "BIGINT",
-        Kind::Bool => "BOOLEAN",
-        Kind::Double => "DOUBLE",
-        Kind::Timestamp => "TIMESTAMP",
-        Kind::Date => "DATE",
-    }
-}
-
 /// Name of the column holding the parts of a row that went over a budget.
 /// Sanitised key names never start with `_`, so it cannot collide.
 pub const OVERFLOW_COLUMN: &str = "_overflow";
@@ -156,7 +144,7 @@ impl<'a> DynamicTable<'a> {
         let mut cols: Vec<String> = self
             .fixed
             .iter()
-            .map(|(n, k)| format!("{} {}", quote(n), sql_of(*k)))
+            .map(|(n, k)| format!("{} {}", quote(n), k.sql()))
             .collect();
         cols.extend(
             self.columns
