@@ -8,9 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use super::ingest::IngestOptions;
+use super::report::ReportOptions;
 use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
-use crate::cli::{parse_size, BudgetArgs, DbArg, IngestArgs, PiiArgs, ReportArgs, RunArgs};
+use crate::cli::{parse_size, RunArgs};
 use crate::pii::{PiiPolicy, Protector};
+use crate::report::params::ReportParams;
 use crate::tz::parse_tz;
 
 /// The TOML configuration file (every key optional; flags win).
@@ -58,9 +61,9 @@ pub struct StrictConfig {
 /// Everything one night does, resolved from the flags over the file.
 pub struct NightPlan {
     /// The ingest.
-    pub ingest: IngestArgs,
+    pub ingest: IngestOptions,
     /// The reports.
-    pub report: ReportArgs,
+    pub report: ReportOptions,
     /// The export folder (no export when None).
     pub export_out: Option<PathBuf>,
     /// Phone-number protection of the export (checked before anything runs).
@@ -114,13 +117,11 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
             base.join(p)
         }
     };
-    let db = DbArg {
-        db: args
-            .db
-            .clone()
-            .or_else(|| config.database.as_ref().map(rel))
-            .unwrap_or_else(|| PathBuf::from("hookstat.duckdb")),
-    };
+    let db = args
+        .db
+        .clone()
+        .or_else(|| config.database.as_ref().map(rel))
+        .unwrap_or_else(|| PathBuf::from("hookstat.duckdb"));
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         config.archives.iter().flatten().map(rel).collect()
     } else {
@@ -136,26 +137,27 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
         parse_tz,
         || chrono_tz::UTC,
     )?;
-    let pii_args = pii_args(args, &config, &rel)?;
     // a bad key file or country code stops the night before it changes anything
-    let protector = pii_args.protector()?;
-    let ingest = ingest_args(args, &config, db.clone(), paths)?;
+    let protector = protector(args, &config, &rel)?;
+    let ingest = ingest_options(args, &config, db.clone(), paths)?;
     let strict = config.strict.unwrap_or_default();
     Ok(NightPlan {
         ingest,
-        report: ReportArgs {
+        report: ReportOptions {
             db,
             out: args
                 .report_out
                 .clone()
                 .or_else(|| config.reports_out.as_ref().map(rel))
                 .unwrap_or_else(|| PathBuf::from("reports-out")),
-            tz,
-            from: None,
-            to: None,
-            configs: Vec::new(),
+            params: ReportParams {
+                tz,
+                from: None,
+                to: None,
+                configs: Vec::new(),
+            },
             reports: config.reports_dir.as_ref().map(rel),
-            pii: pii_args,
+            protector: protector.clone(),
         },
         export_out: args
             .export_out
@@ -170,42 +172,41 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
     })
 }
 
-/// The PII flags over the file's `pii`, `pii_key_file`, `pii_country_code`.
-fn pii_args(
+/// The protector of the night: the PII flags over the file's `pii`,
+/// `pii_key_file` and `pii_country_code`.
+fn protector(
     args: &RunArgs,
     config: &RunConfig,
     rel: &dyn Fn(&PathBuf) -> PathBuf,
-) -> Result<PiiArgs> {
-    let pii = pick(
+) -> Result<Protector> {
+    let policy = pick(
         args.pii.pii,
         config.pii.as_deref(),
         "pii",
         PiiPolicy::parse,
         || PiiPolicy::Hash,
     )?;
-    Ok(PiiArgs {
-        pii: Some(pii),
-        pii_key_file: args
-            .pii
-            .pii_key_file
-            .clone()
-            .or_else(|| config.pii_key_file.as_ref().map(rel)),
-        pii_country_code: args
-            .pii
-            .pii_country_code
-            .clone()
-            .or(config.pii_country_code.clone()),
-    })
+    let key_file = args
+        .pii
+        .pii_key_file
+        .clone()
+        .or_else(|| config.pii_key_file.as_ref().map(rel));
+    let country_code = args
+        .pii
+        .pii_country_code
+        .clone()
+        .or(config.pii_country_code.clone());
+    crate::pii::protector(policy, key_file.as_deref(), country_code.as_deref())
 }
 
 /// The ingest of the night: memory limit, settle time and budgets from the
 /// flags over the file.
-fn ingest_args(
+fn ingest_options(
     args: &RunArgs,
     config: &RunConfig,
-    db: DbArg,
+    db: PathBuf,
     paths: Vec<PathBuf>,
-) -> Result<IngestArgs> {
+) -> Result<IngestOptions> {
     let settle_time = pick(
         args.budgets.settle_time,
         config.settle_time.as_deref(),
@@ -220,17 +221,13 @@ fn ingest_args(
         parse_size,
         || "256MB".into(),
     )?;
-    Ok(IngestArgs {
+    Ok(IngestOptions {
         db,
-        json: false,
-        strict: false,
+        paths,
         memory_limit,
         threads: None,
-        budgets: BudgetArgs {
-            settle_time: Some(settle_time),
-            ..args.budgets.clone()
-        },
-        config_budgets: config.budgets.unwrap_or_default(),
-        paths,
+        budgets: args.budgets.over(config.budgets.unwrap_or_default()),
+        settle_time,
+        quiet: true,
     })
 }

@@ -1,14 +1,15 @@
 //! `hookstat ingest`: discover -> decode -> validate -> flatten -> load, as
 //! one atomic run.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use duckdb::params;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Outcome;
-use crate::budgets::DEFAULT_SETTLE_TIME;
+use crate::budgets::{Budgets, DEFAULT_SETTLE_TIME};
 use crate::cli::IngestArgs;
 use crate::discover::discover;
 use crate::flatten::generic::FlatLimits;
@@ -26,7 +27,7 @@ fn now_micros() -> i64 {
 
 /// Runs one ingest and prints its summary.
 pub fn run(args: &IngestArgs) -> Result<Outcome> {
-    let summary = ingest(args)?;
+    let summary = ingest(&args.options())?;
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
@@ -56,13 +57,48 @@ fn progress_bar(total: u64, hidden: bool) -> ProgressBar {
     bar
 }
 
+/// What one ingest run does: plain values, whether they came from flags
+/// (`ingest`) or from the configuration (`run`).
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// The database file.
+    pub db: PathBuf,
+    /// Archive files or folders.
+    pub paths: Vec<PathBuf>,
+    /// DuckDB's buffer pool (e.g. `256MB`).
+    pub memory_limit: String,
+    /// Parser threads (None: one per CPU).
+    pub threads: Option<usize>,
+    /// The budgets.
+    pub budgets: Budgets,
+    /// How long an incomplete last record may wait for the rest.
+    pub settle_time: Duration,
+    /// No progress bar (JSON output, or a caller that prints its own).
+    pub quiet: bool,
+}
+
+impl IngestArgs {
+    /// The options these flags ask for.
+    pub fn options(&self) -> IngestOptions {
+        IngestOptions {
+            db: self.db.db.clone(),
+            paths: self.paths.clone(),
+            memory_limit: self.memory_limit.clone(),
+            threads: self.threads,
+            budgets: self.budgets.over(self.config_budgets),
+            settle_time: self.budgets.settle_time.unwrap_or(DEFAULT_SETTLE_TIME),
+            quiet: self.json,
+        }
+    }
+}
+
 /// Runs one ingest (one transaction) and returns its summary.
-pub fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
+pub fn ingest(args: &IngestOptions) -> Result<IngestSummary> {
     let started = Instant::now();
     let started_at = now_micros();
     let mut found = discover(&args.paths)?;
-    found.exclude_database(&args.db.db);
-    let path = &args.db.db;
+    found.exclude_database(&args.db);
+    let path = &args.db;
     let conn = db::open_for_write(path, &args.memory_limit)?;
     let fail = |e| db::DbError::from_duckdb(path, e);
     conn.execute_batch("BEGIN TRANSACTION").map_err(fail)?;
@@ -81,14 +117,14 @@ pub fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let budgets = args.budgets.over(args.config_budgets);
+    let budgets = args.budgets;
     let mut loader =
         Loader::new(&conn, run_id, &found.files, &previous, known, budgets).map_err(fail)?;
-    let progress = progress_bar(found.files.iter().map(|f| f.size).sum(), args.json);
+    let progress = progress_bar(found.files.iter().map(|f| f.size).sum(), args.quiet);
     let options = pipeline::PipelineOptions {
         parsers: threads,
         limits: FlatLimits::from(&budgets),
-        settle_time: args.budgets.settle_time.unwrap_or(DEFAULT_SETTLE_TIME),
+        settle_time: args.settle_time,
     };
     pipeline::run(&found.files, &previous, options, &progress, |chunk| {
         loader.load(chunk)

@@ -1,7 +1,7 @@
 //! `hookstat report`: run every report; write `<name>.csv`, `<name>.svg`,
 //! `<name>.png` per report and one self-contained `index.html`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use duckdb::arrow::record_batch::RecordBatch;
@@ -12,7 +12,7 @@ use crate::cli::ReportArgs;
 use crate::load::db;
 use crate::outdir::Staged;
 use crate::output::{self, Format};
-use crate::pii;
+use crate::pii::{self, Protector};
 use crate::report::definition::{self, Report};
 use crate::report::params::ReportParams;
 use crate::report::run;
@@ -21,7 +21,7 @@ use crate::report::table::Table;
 /// Runs the reports; a failed report is a problem (the others are still
 /// written).
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let outcome = report(args, true)?;
+    let outcome = report(&args.options()?, true)?;
     Ok(Outcome::from_problems(
         outcome
             .failures
@@ -72,19 +72,48 @@ fn write_one(
     })
 }
 
+/// What one report run does: plain values from flags (`report`) or the
+/// configuration (`run`).
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// The database file (opened read-only).
+    pub db: PathBuf,
+    /// The output folder (replaced whole when complete).
+    pub out: PathBuf,
+    /// Filters: zone, dates, configurations.
+    pub params: ReportParams,
+    /// Folder of extra or replacement report files.
+    pub reports: Option<PathBuf>,
+    /// How phone numbers are protected in everything written.
+    pub protector: Protector,
+}
+
+impl ReportArgs {
+    /// The options these flags ask for (loads or creates the key file).
+    pub fn options(&self) -> Result<ReportOptions> {
+        Ok(ReportOptions {
+            db: self.db.db.clone(),
+            out: self.out.clone(),
+            params: ReportParams {
+                tz: self.tz,
+                from: self.from,
+                to: self.to,
+                configs: self.configs.clone(),
+            },
+            reports: self.reports.clone(),
+            protector: self.pii.protector()?,
+        })
+    }
+}
+
 /// Runs every report and writes the files; `verbose` lists them on stderr.
-pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
-    let conn = db::open_read_only(&args.db.db)?;
-    let params = ReportParams {
-        tz: args.tz,
-        from: args.from,
-        to: args.to,
-        configs: args.configs.clone(),
-    };
-    run::prepare(&conn, &params)?;
+pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
+    let conn = db::open_read_only(&args.db)?;
+    let params = &args.params;
+    run::prepare(&conn, params)?;
     // report SQL (also dropped-in files) reads the database and nothing else
     conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
-    let protector = args.pii.protector()?;
+    let protector = &args.protector;
     // report folders come only from --reports or the configuration, never
     // from the working directory (cron runs anywhere)
     let (reports, mut failures) = definition::load(args.reports.as_deref());
@@ -96,7 +125,7 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
         let section = match outcome.result {
             Ok(raw) => {
                 // phone numbers never reach a CSV, chart or the page
-                let batches = pii::batches::protect(&raw, &protector);
+                let batches = pii::batches::protect(&raw, protector);
                 write_one(outcome.report, &batches, &out, &mut failures)?
             }
             Err(e) => {
@@ -122,11 +151,11 @@ pub fn report(args: &ReportArgs, verbose: bool) -> Result<ReportRun> {
     }
     let index = out.join("index.html");
     let page = html::page(&html::PageInfo {
-        params: &params,
+        params,
         generated_at: chrono::Utc::now()
             .format("%Y-%m-%d %H:%M:%S UTC")
             .to_string(),
-        database: args.db.db.display().to_string(),
+        database: args.db.display().to_string(),
         sections: &pages,
     });
     std::fs::write(&index, page).with_context(|| format!("cannot write {}", index.display()))?;

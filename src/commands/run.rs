@@ -66,14 +66,14 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
 }
 
 fn export_stage(night: &NightPlan, out: &std::path::Path) -> Result<ExportSummary> {
-    let conn = db::open_for_write(&night.ingest.db.db, "256MB")?;
+    let conn = db::open_existing_for_write(&night.ingest.db, "256MB")?;
     export(
         &conn,
         &ExportOptions {
             out: out.to_path_buf(),
             tables: None,
             protector: night.protector.clone(),
-            tz: night.report.tz,
+            tz: night.report.params.tz,
         },
     )
 }

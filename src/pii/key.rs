@@ -99,13 +99,37 @@ impl PiiKey {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        // written whole under a temporary name, then linked into place: a
+        // concurrent first run never reads half a key, and never replaces
+        // a key another run created first
+        let tmp = path.with_extension(format!("tmp-{}", hex(&id)));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = match options.open(path) {
-            Ok(f) => f,
-            // another process created it first: use theirs
+        let text = format!(
+            "# hookstat key for protecting phone numbers (HMAC-SHA256). Keep it secret and keep it:\n# a new key changes every protected value.\nid={}\nkey={}\n",
+            hex(&id),
+            hex(&key)
+        );
+        options
+            .open(&tmp)
+            .and_then(|mut file| {
+                file.write_all(text.as_bytes())?;
+                file.sync_all()
+            })
+            .with_context(|| format!("cannot write the key file {}", tmp.display()))?;
+        let linked = match std::fs::hard_link(&tmp, path) {
+            // a file system without hard links: rename, unless a key appeared
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {
+                std::fs::rename(&tmp, path)
+            }
+            other => other,
+        };
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {}
+            // another run created it first: use theirs
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Self::load_or_create(path)
             }
@@ -113,15 +137,7 @@ impl PiiKey {
                 return Err(e)
                     .with_context(|| format!("cannot create the key file {}", path.display()))
             }
-        };
-        let text = format!(
-            "# hookstat key for protecting phone numbers (HMAC-SHA256). Keep it secret and keep it:\n# a new key changes every protected value.\nid={}\nkey={}\n",
-            hex(&id),
-            hex(&key)
-        );
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write the key file {}", path.display()))?;
+        }
         Ok(PiiKey { key, id: hex(&id) })
     }
 
@@ -155,6 +171,24 @@ mod tests {
             hex(&mac.finalize().into_bytes()),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn concurrent_first_uses_agree_on_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pii.key");
+        let ids: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| PiiKey::load_or_create(&path).map(|k| k.id)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap().unwrap())
+                .collect()
+        });
+        assert!(ids.iter().all(|id| id == &ids[0]), "{ids:?}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "temporary files removed");
     }
 
     #[test]
