@@ -128,15 +128,28 @@ mod tests {
     /// transitions (a second either side of each) and for a fixed zone.
     #[test]
     fn local_ts_matches_chrono_tz() {
-        for zone in ["Europe/Berlin", "Asia/Kolkata", "America/Santiago"] {
+        // the span comes from Call Me Back times, or from events alone (a
+        // database without Call Me Back requests)
+        let cases = [
+            ("Europe/Berlin", "cmb_requests"),
+            ("Asia/Kolkata", "cmb_requests"),
+            ("America/Santiago", "cmb_requests"),
+            ("Europe/Berlin", "events"),
+        ];
+        for (zone, holder) in cases {
             let tz = parse_tz(zone).unwrap();
             let conn = Connection::open_in_memory().unwrap();
             conn.execute_batch(
                 "CREATE TABLE cmb_requests (requested_at TIMESTAMP, created_at TIMESTAMP, preferred_from TIMESTAMP, preferred_to TIMESTAMP);
-                 INSERT INTO cmb_requests VALUES (make_timestamp(1740000000::BIGINT * 1000000), NULL, NULL, NULL),
-                                                 (make_timestamp(1780000000::BIGINT * 1000000), NULL, NULL, NULL);",
+                 CREATE TABLE events (created_at TIMESTAMP);",
             )
             .unwrap();
+            let span = "make_timestamp(1740000000::BIGINT * 1000000), make_timestamp(1780000000::BIGINT * 1000000)";
+            let fill = match holder {
+                "events" => format!("INSERT INTO events SELECT unnest([{span}])"),
+                _ => format!("INSERT INTO cmb_requests (requested_at) SELECT unnest([{span}])"),
+            };
+            conn.execute_batch(&fill).unwrap();
             install(&conn, tz).unwrap();
             let mut times: Vec<i64> = (1_740_000_000i64..1_780_000_000)
                 .step_by(3_600 * 13 + 60)

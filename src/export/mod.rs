@@ -103,7 +103,19 @@ fn select_list(
     let policy = protector.policy;
     let columns = columns(conn, table)?;
     let paths = json_paths(conn, table)?;
-    let by_content = detect::by_content(conn, table, &columns)?;
+    // columns already known to hold phone numbers need no scan
+    let undecided: Vec<(String, String)> = columns
+        .iter()
+        .filter(|(name, _)| earlier.get(name) != Some(&Decision::Phone))
+        .cloned()
+        .collect();
+    let mut scanned = detect::by_content(conn, table, &undecided)?.into_iter();
+    let by_content: Vec<bool> = columns
+        .iter()
+        .map(|(name, _)| {
+            earlier.get(name) != Some(&Decision::Phone) && scanned.next().unwrap_or(false)
+        })
+        .collect();
     let mut list = Vec::new();
     let mut decided = BTreeMap::new();
     for ((name, ty), content) in columns.into_iter().zip(by_content) {
