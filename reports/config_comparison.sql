@@ -3,7 +3,13 @@
 -- chart: bars
 -- x: cmb_config_name
 -- y: diff
--- y_label: interest rate minus best rate
+-- x_label: configuration
+-- y_label: interest rate minus the best configuration's
+-- y_unit: points
+-- color: x
+-- reference: best_config
+-- reference_value: best_rate
+-- reference_unit: percent
 WITH rates AS (
     SELECT coalesce(cmb_config_name, '(none)') AS cmb_config_name,
            count(*) FILTER (WHERE is_interested) AS interested,

@@ -4,6 +4,12 @@
 -- x: day
 -- series: cmb_config_name
 -- y: requests
+-- y_unit: count
+-- y_label: requests
+-- y2: interest_rate
+-- y2_unit: percent
+-- y2_label: interest rate
+-- x_label: day ({tz})
 SELECT requested_local::DATE AS day,
        coalesce(cmb_config_name, '(none)') AS cmb_config_name,
        count(*) AS requests,

@@ -4,6 +4,8 @@
 -- x: run_id
 -- y: inserted, duplicates, rejected
 -- y_label: records
+-- y_unit: count
+-- x_label: ingest run
 SELECT r.run_id,
        r.files_read,
        r.records,

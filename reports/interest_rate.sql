@@ -5,7 +5,11 @@
 -- y: interest_rate
 -- low: ci_low
 -- high: ci_high
--- y_label: interest rate (share of answered requests)
+-- y_label: interest rate (share of answered requests, 95% interval)
+-- y_unit: percent
+-- n: requests
+-- color: x
+-- x_label: configuration
 SELECT coalesce(cmb_config_name, '(none)') AS cmb_config_name,
        count(*) AS requests,
        count(*) FILTER (WHERE is_interested) AS interested,

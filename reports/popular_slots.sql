@@ -4,7 +4,10 @@
 -- x: hour
 -- y: weekday
 -- value: requests
--- x_label: hour of preferred callback (local)
+-- x_label: hour of preferred callback ({tz})
+-- y_label: weekday ({tz})
+-- value_unit: count
+-- value_label: requests
 SELECT dayname(preferred_from_local) AS weekday,
        hour(preferred_from_local) AS hour,
        count(*) AS requests,

@@ -4,7 +4,12 @@
 -- x: cmb_config_name
 -- series: metric
 -- y: p50_s
--- y_label: seconds
+-- y_label: median
+-- y_unit: seconds
+-- n: n
+-- color: x
+-- x_label: configuration
+-- series_names: callback_lead = how far ahead users want the call; delivery_lag = delivery lag (event created − requested)
 WITH m AS (
     SELECT coalesce(cmb_config_name, '(none)') AS cmb_config_name, 'callback_lead' AS metric,
            epoch(preferred_from) - epoch(requested_at) AS s

@@ -1,104 +1,62 @@
-//! Drawing the three chart shapes (bars, heatmap, lines) on any plotters
-//! backend: the same code writes the SVG and the PNG.
+//! What every chart shares: the page size, the title, value axes with
+//! round ticks in the unit a person reads, legends placed outside the
+//! plot area, and the "no data" chart. Each chart kind is drawn in its
+//! own file (`bars.rs`, `heatmap.rs`, `lines.rs`) into an [`Svg`].
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use super::fonts;
+use super::spec::{Axes, Spec};
+use super::svg::{Anchor, Style, Svg};
+use super::units::{ticks, Scale};
 
-use super::bars::bars;
-use super::fonts::{fit, LATIN_FAMILY};
+/// Width of every chart in SVG pixels.
+pub const WIDTH: f64 = 1000.0;
+/// Default height of a chart (bar charts grow with their categories).
+pub const HEIGHT: f64 = 560.0;
+/// Left and right page margin.
+pub(super) const MARGIN: f64 = 24.0;
+/// Where the plot area starts below the title.
+pub(super) const TOP: f64 = 64.0;
+/// Light grid lines.
+pub(super) const GRID: &str = "#e3e6ea";
+/// Axis lines and the zero line.
+pub(super) const AXIS: &str = "#555";
+/// Secondary text.
+pub(super) const MUTED: &str = "#666";
 
-/// A named series of values, one per category or x position.
-pub type Series = (String, Vec<Option<f64>>);
-
-/// What to draw.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Spec {
-    /// Bars per category; several series side by side or stacked, with
-    /// optional whiskers (low, high) for a single series.
-    Bars {
-        /// Category labels.
-        categories: Vec<String>,
-        /// (series name, value per category).
-        series: Vec<Series>,
-        /// Interval per category (single series only).
-        whiskers: Option<Vec<(Option<f64>, Option<f64>)>>,
-        /// Stack the series instead of grouping them.
-        stacked: bool,
-    },
-    /// A grid of cells coloured by value.
-    Heatmap {
-        /// Column labels.
-        xs: Vec<String>,
-        /// Row labels.
-        ys: Vec<String>,
-        /// values[y][x].
-        values: Vec<Vec<f64>>,
-    },
-    /// Side-by-side charts, each with its own scale (name, chart).
-    Panels(Vec<(String, Spec)>),
-    /// One line per series over ordered x labels.
-    Lines {
-        /// X labels in order.
-        xs: Vec<String>,
-        /// (series name, value per x).
-        series: Vec<Series>,
-    },
+/// What a chart is drawn for: its page title, description and an id
+/// unique on the page.
+pub struct Meta<'a> {
+    /// The report title.
+    pub title: &'a str,
+    /// The report description (the SVG's `<desc>`).
+    pub desc: &'a str,
+    /// Unique id (the report name).
+    pub id: &'a str,
 }
 
-/// Axis descriptions.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Axes {
-    /// Below the x axis.
-    pub x: String,
-    /// Beside the y axis.
-    pub y: String,
+/// A linear map from values to pixels.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Linear {
+    pub d0: f64,
+    pub d1: f64,
+    pub p0: f64,
+    pub p1: f64,
 }
 
-pub(super) type DrawResult = Result<(), String>;
-
-pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
+impl Linear {
+    pub(super) fn map(&self, v: f64) -> f64 {
+        let t = if (self.d1 - self.d0).abs() < 1e-300 {
+            0.0
+        } else {
+            (v - self.d0) / (self.d1 - self.d0)
+        };
+        self.p0 + t * (self.p1 - self.p0)
+    }
 }
 
-pub(super) fn font(size: u32) -> TextStyle<'static> {
-    (LATIN_FAMILY, size).into_font().color(&BLACK)
-}
-
-pub(super) fn text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    label: &str,
-    at: (i32, i32),
-    size: u32,
-    pos: Pos,
-) -> DrawResult {
-    let (family, label) = fit(label);
-    let style = (family, size).into_font().color(&BLACK).pos(pos);
-    // `at` is in backend pixels; the area may be a panel of the backend
-    let (bx, by) = area.get_base_pixel();
-    area.draw(&Text::new(label, (at.0 - bx, at.1 - by), style))
-        .map_err(err)
-}
-
-fn empty<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str) -> DrawResult {
-    let (w, h) = area.dim_in_pixel();
-    text(
-        area,
-        title,
-        (w as i32 / 2, 30),
-        22,
-        Pos::new(HPos::Center, VPos::Center),
-    )?;
-    text(
-        area,
-        "no data for these filters",
-        (w as i32 / 2, h as i32 / 2),
-        18,
-        Pos::new(HPos::Center, VPos::Center),
-    )
-}
-
-pub(super) fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+/// The value range to draw: always includes 0 (bars and counts start
+/// there), never empty.
+pub(super) fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for v in values.filter(|v| v.is_finite()) {
         lo = lo.min(v);
@@ -107,200 +65,122 @@ pub(super) fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     if hi - lo < 1e-12 {
         hi = lo + 1.0;
     }
-    let pad = (hi - lo) * 0.08;
-    (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad)
+    (lo, hi)
 }
 
-pub(super) fn legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    names: &[String],
-    at: (i32, i32),
-) -> DrawResult {
+/// An axis title naming the unit when the axis is in one ("median
+/// (hours)"); `{unit}` in the label is replaced instead when present.
+pub(super) fn unit_title(label: &str, scale: &Scale) -> String {
+    if label.contains("{unit}") {
+        return label.replace("{unit}", scale.name);
+    }
+    if scale.name.is_empty() || label.contains(scale.name) {
+        label.to_string()
+    } else if label.is_empty() {
+        scale.name.to_string()
+    } else {
+        format!("{label} ({})", scale.name)
+    }
+}
+
+/// The chart title, top left.
+pub(super) fn title(svg: &mut Svg, text: &str) {
+    let t = fonts::fit(text, 21.0, WIDTH - 2.0 * MARGIN);
+    svg.text(
+        (MARGIN, 30.0),
+        &t,
+        Style::new(21.0, Anchor::Start).color("#111"),
+    );
+}
+
+/// Gridlines and tick labels of a value axis; `horizontal`: values run
+/// left to right and labels go below `at`, otherwise bottom to top with
+/// labels left of `at`. `across` is the plot's extent the other way.
+pub(super) fn value_axis(
+    svg: &mut Svg,
+    scale: &Scale,
+    map: &Linear,
+    horizontal: bool,
+    at: f64,
+    across: (f64, f64),
+    target: usize,
+) {
+    let (lo, hi) = if map.d0 < map.d1 {
+        (map.d0, map.d1)
+    } else {
+        (map.d1, map.d0)
+    };
+    let (values, step) = ticks(scale, lo, hi, target);
+    for v in values {
+        let p = map.map(v);
+        let label = scale.tick(v, step);
+        let zero = v.abs() < step * 1e-6;
+        let (color, width) = if zero { (AXIS, 1.2) } else { (GRID, 1.0) };
+        if horizontal {
+            svg.line((p, across.0), (p, across.1), color, width, false);
+            svg.text(
+                (p, at + 12.0),
+                &label,
+                Style::new(12.0, Anchor::Middle).color(MUTED),
+            );
+        } else {
+            svg.line((across.0, p), (across.1, p), color, width, false);
+            svg.text(
+                (at - 8.0, p),
+                &label,
+                Style::new(12.0, Anchor::End).color(MUTED),
+            );
+        }
+    }
+}
+
+/// Width a legend of `names` needs (0 for fewer than two).
+pub(super) fn legend_width(names: &[&str]) -> f64 {
     if names.len() < 2 {
-        return Ok(());
+        return 0.0;
     }
-    for (i, name) in names.iter().enumerate() {
-        let y = at.1 + 20 * i as i32;
-        let color = Palette99::pick(i).to_rgba();
-        area.draw(&Rectangle::new(
-            [(at.0 - 150, y - 6), (at.0 - 138, y + 6)],
-            color.filled(),
-        ))
-        .map_err(err)?;
-        text(
-            area,
-            name,
-            (at.0 - 132, y),
-            14,
-            Pos::new(HPos::Left, VPos::Center),
-        )?;
-    }
-    Ok(())
-}
-
-/// Draws `spec` with `title` on `area`.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    axes: &Axes,
-    spec: &Spec,
-) -> DrawResult {
-    area.fill(&WHITE).map_err(err)?;
-    match spec {
-        Spec::Bars { categories, .. } | Spec::Lines { xs: categories, .. }
-            if categories.is_empty() =>
-        {
-            empty(area, title)
-        }
-        Spec::Heatmap { xs, ys, .. } if xs.is_empty() || ys.is_empty() => empty(area, title),
-        Spec::Bars {
-            categories,
-            series,
-            whiskers,
-            stacked,
-        } => bars(
-            area,
-            title,
-            axes,
-            categories,
-            series,
-            whiskers.as_deref(),
-            *stacked,
-        ),
-        Spec::Heatmap { xs, ys, values } => heatmap(area, title, axes, xs, ys, values),
-        Spec::Lines { xs, series } => lines(area, title, axes, xs, series),
-        Spec::Panels(panels) if panels.is_empty() => empty(area, title),
-        Spec::Panels(panels) => {
-            let (head, body) = area.split_vertically(44);
-            let (w, _) = head.dim_in_pixel();
-            text(
-                &head,
-                title,
-                (w as i32 / 2, 24),
-                22,
-                Pos::new(HPos::Center, VPos::Center),
-            )?;
-            for (part, (name, spec)) in body.split_evenly((1, panels.len())).iter().zip(panels) {
-                draw(part, name, axes, spec)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-/// A chart builder with the common caption, margin and label areas.
-pub(super) fn builder<'a, 'b, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    title: &str,
-    x_area: u32,
-    y_area: u32,
-) -> ChartBuilder<'a, 'b, DB> {
-    let (_, title_text) = fit(title);
-    let mut b = ChartBuilder::on(area);
-    b.caption(title_text, font(22))
-        .margin(20)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area);
-    b
-}
-
-fn heatmap<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    axes: &Axes,
-    xs: &[String],
-    ys: &[String],
-    values: &[Vec<f64>],
-) -> DrawResult {
-    let max = values
+    let widest = names
         .iter()
-        .flatten()
-        .copied()
-        .fold(0.0f64, f64::max)
-        .max(1e-12);
-    let title = format!("{title} (darkest = {max})");
-    let mut chart = builder(area, &title, 60, 110)
-        .build_cartesian_2d(
-            (0..xs.len() as i32).into_segmented(),
-            (0..ys.len() as i32).into_segmented(),
-        )
-        .map_err(err)?;
-    let x_label = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) => xs.get(*i as usize).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
-    let y_label = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) => ys.get(*i as usize).map(|s| fit(s).1).unwrap_or_default(),
-        _ => String::new(),
-    };
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(xs.len())
-        .y_labels(ys.len())
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
-        .x_desc(axes.x.as_str())
-        .y_desc(axes.y.as_str())
-        .label_style(font(13))
-        .axis_desc_style(font(16))
-        .draw()
-        .map_err(err)?;
-    for (yi, row) in values.iter().enumerate() {
-        for (xi, v) in row.iter().enumerate() {
-            let t = (v / max).clamp(0.0, 1.0);
-            let shade = |full: f64| (255.0 - (255.0 - full) * t) as u8;
-            let color = RGBColor(shade(8.0), shade(69.0), shade(148.0));
-            let (x, y) = (xi as i32, yi as i32);
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [
-                        (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-                    ],
-                    color.filled(),
-                )))
-                .map_err(err)?;
-        }
-    }
-    Ok(())
+        .map(|n| fonts::width(n, 13.0))
+        .fold(0.0, f64::max);
+    (widest + 34.0).min(230.0)
 }
 
-fn lines<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    axes: &Axes,
-    xs: &[String],
-    series: &[Series],
-) -> DrawResult {
-    let (ymin, ymax) = value_range(series.iter().flat_map(|(_, v)| v.iter().flatten().copied()));
-    let last = (xs.len() as i32 - 1).max(1);
-    let mut chart = builder(area, title, 60, 90)
-        .build_cartesian_2d(0..last, ymin..ymax)
-        .map_err(err)?;
-    let x_label = |i: &i32| xs.get(*i as usize).cloned().unwrap_or_default();
-    chart
-        .configure_mesh()
-        .x_labels(xs.len().min(8))
-        .x_label_formatter(&x_label)
-        .x_desc(axes.x.as_str())
-        .y_desc(axes.y.as_str())
-        .label_style(font(13))
-        .axis_desc_style(font(16))
-        .draw()
-        .map_err(err)?;
-    for (j, (_, values)) in series.iter().enumerate() {
-        let color = Palette99::pick(j).to_rgba();
-        let points: Vec<(i32, f64)> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as i32, v)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(err)?;
+/// A vertical legend (swatch and name per item) starting at (`x`, `y`),
+/// `w` wide: always beside the plot, never over it.
+pub(super) fn legend(svg: &mut Svg, items: &[(&str, &str)], x: f64, y: f64, w: f64) {
+    if items.len() < 2 {
+        return;
     }
-    let names: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
-    let (right, top) = chart.backend_coord(&(last, ymax));
-    legend(area, &names, (right, top + 12))
+    for (i, (name, color)) in items.iter().enumerate() {
+        let cy = y + 20.0 * i as f64;
+        svg.rect(x, cy - 6.0, 14.0, 12.0, color, None);
+        let label = fonts::fit(name, 13.0, w - 22.0);
+        svg.text((x + 20.0, cy), &label, Style::new(13.0, Anchor::Start));
+    }
+}
+
+/// A chart that says there is nothing to show.
+pub(super) fn empty(meta: &Meta<'_>) -> String {
+    let mut svg = Svg::new(WIDTH, 300.0, meta.id, meta.title, meta.desc);
+    title(&mut svg, meta.title);
+    svg.text(
+        (WIDTH / 2.0, 160.0),
+        "no data for these filters",
+        Style::new(18.0, Anchor::Middle).color(MUTED),
+    );
+    svg.finish()
+}
+
+/// The SVG of `spec`.
+pub fn draw(meta: &Meta<'_>, axes: &Axes, spec: &Spec) -> String {
+    if spec.is_empty() {
+        return empty(meta);
+    }
+    match spec {
+        Spec::Bars(bars) => super::bars::chart(meta, axes, &[(String::new(), bars.clone())]),
+        Spec::Panels(panels) => super::bars::chart(meta, axes, panels),
+        Spec::Heatmap(h) => super::heatmap::chart(meta, axes, h),
+        Spec::Lines(l) => super::lines::chart(meta, axes, l),
+    }
 }

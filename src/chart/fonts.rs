@@ -1,58 +1,101 @@
 //! Fonts embedded in the binary (charts render on machines with no system
-//! fonts): Noto Sans for Latin text and Noto Sans Devanagari for
-//! Devanagari, both under the SIL Open Font License (`assets/fonts/`).
-//! Characters neither font has (emoji, other scripts) are replaced so every
-//! label stays legible.
+//! fonts, nothing is fetched): Noto Sans for Latin, Noto Sans Devanagari,
+//! and Noto Emoji (monochrome outlines, 0.9 MB), all under the SIL Open
+//! Font License (`assets/fonts/OFL.txt`). The PNG rasteriser gets a font
+//! database holding only these; the SVG names them by their real family
+//! names, so browsers use the same fonts when installed and fall back per
+//! character as the rasteriser does.
 
-use std::sync::Once;
+use std::sync::{Arc, OnceLock};
 
 use ab_glyph::{Font, FontRef};
-use plotters::style::FontStyle;
+use resvg::usvg::fontdb;
 
 static LATIN: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
 static DEVANAGARI: &[u8] = include_bytes!("../../assets/fonts/NotoSansDevanagari-Regular.ttf");
+static EMOJI: &[u8] = include_bytes!("../../assets/fonts/NotoEmoji-Regular.ttf");
 
-/// Family name of the Latin font, as registered with plotters.
-pub const LATIN_FAMILY: &str = "hookstat-latin";
+/// Family name of the Latin font (as stored in the font).
+pub const LATIN_FAMILY: &str = "Noto Sans";
 /// Family name of the Devanagari font.
-pub const DEVANAGARI_FAMILY: &str = "hookstat-devanagari";
+pub const DEVANAGARI_FAMILY: &str = "Noto Sans Devanagari";
+/// Family name of the emoji font.
+pub const EMOJI_FAMILY: &str = "Noto Emoji";
+/// The `font-family` every chart's text uses: the embedded families in
+/// fallback order, then generic ones for viewers without them.
+pub const FONT_STACK: &str =
+    "'Noto Sans', 'Noto Sans Devanagari', 'Noto Emoji', 'Segoe UI Emoji', sans-serif";
 
-static REGISTER: Once = Once::new();
-
-/// Registers the embedded fonts with plotters (once per process).
-pub fn register() {
-    REGISTER.call_once(|| {
-        // The fonts are compiled in and known to parse (tested below).
-        let _ = plotters::style::register_font(LATIN_FAMILY, FontStyle::Normal, LATIN);
-        let _ = plotters::style::register_font(DEVANAGARI_FAMILY, FontStyle::Normal, DEVANAGARI);
-    });
+/// The embedded fonts as (family, bytes), in fallback order.
+pub fn embedded() -> [(&'static str, &'static [u8]); 3] {
+    [
+        (LATIN_FAMILY, LATIN),
+        (DEVANAGARI_FAMILY, DEVANAGARI),
+        (EMOJI_FAMILY, EMOJI),
+    ]
 }
 
-fn has_glyph(font: &[u8], c: char) -> bool {
-    FontRef::try_from_slice(font).is_ok_and(|f| f.glyph_id(c).0 != 0)
+/// A font database with the embedded fonts and nothing else (built once).
+pub fn database() -> Arc<fontdb::Database> {
+    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        for (_, bytes) in embedded() {
+            db.load_font_data(bytes.to_vec());
+        }
+        db.set_sans_serif_family(LATIN_FAMILY);
+        Arc::new(db)
+    })
+    .clone()
 }
 
-fn is_devanagari(c: char) -> bool {
-    ('\u{0900}'..='\u{097F}').contains(&c)
+fn parsed() -> &'static [FontRef<'static>] {
+    static FONTS: OnceLock<Vec<FontRef<'static>>> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        embedded()
+            .iter()
+            .filter_map(|(_, bytes)| FontRef::try_from_slice(bytes).ok())
+            .collect()
+    })
 }
 
-/// The family to draw `text` with, and the text with characters that
-/// family lacks replaced by `?` (runs of them collapse to one).
-pub fn fit(text: &str) -> (&'static str, String) {
-    let (family, bytes) = if text.chars().any(is_devanagari) {
-        (DEVANAGARI_FAMILY, DEVANAGARI)
-    } else {
-        (LATIN_FAMILY, LATIN)
-    };
-    let mut out = String::with_capacity(text.len());
+/// Which embedded font draws `c` (index into [`embedded`]), if any.
+pub fn font_for(c: char) -> Option<usize> {
+    parsed().iter().position(|f| f.glyph_id(c).0 != 0)
+}
+
+/// Approximate width in pixels of `text` at `size` px (advance widths of
+/// the font each character falls back to; used for layout only, the
+/// rasteriser shapes the real text).
+pub fn width(text: &str, size: f64) -> f64 {
+    let fonts = parsed();
+    let mut w = 0.0;
     for c in text.chars() {
-        if c == ' ' || has_glyph(bytes, c) {
-            out.push(c);
-        } else if !out.ends_with('?') {
-            out.push('?');
+        let Some(i) = font_for(c) else {
+            w += 0.6 * size;
+            continue;
+        };
+        let font = &fonts[i];
+        let em = f64::from(font.units_per_em().unwrap_or(1000.0));
+        w += f64::from(font.h_advance_unscaled(font.glyph_id(c))) * size / em;
+    }
+    w
+}
+
+/// `text` cut to at most `max` pixels at `size` px, with "…" when cut.
+pub fn fit(text: &str, size: f64, max: f64) -> String {
+    if width(text, size) <= max {
+        return text.to_string();
+    }
+    let mut out: Vec<char> = text.chars().collect();
+    while !out.is_empty() {
+        out.pop();
+        let s: String = out.iter().collect::<String>().trim_end().to_string() + "…";
+        if width(&s, size) <= max {
+            return s;
         }
     }
-    (family, out)
+    "…".to_string()
 }
 
 #[cfg(test)]
@@ -60,19 +103,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fonts_parse_and_cover_their_scripts() {
-        assert!(FontRef::try_from_slice(LATIN).is_ok());
-        assert!(FontRef::try_from_slice(DEVANAGARI).is_ok());
+    fn the_database_holds_exactly_the_families_the_svg_names() {
+        let db = database();
+        let mut families: Vec<String> = db
+            .faces()
+            .flat_map(|f| f.families.iter().map(|(n, _)| n.clone()))
+            .collect();
+        families.sort();
+        families.dedup();
         assert_eq!(
-            fit("CMB Default"),
-            (LATIN_FAMILY, "CMB Default".to_string())
+            families,
+            ["Noto Emoji", "Noto Sans", "Noto Sans Devanagari"]
         );
-        assert_eq!(
-            fit("Diwali 🎉 Promo"),
-            (LATIN_FAMILY, "Diwali ? Promo".to_string())
-        );
-        let (family, text) = fit("कॉल बैक ऑफ़र");
-        assert_eq!(family, DEVANAGARI_FAMILY);
-        assert_eq!(text, "कॉल बैक ऑफ़र");
+        for (family, _) in embedded() {
+            assert!(FONT_STACK.contains(&format!("'{family}'")), "{family}");
+        }
+    }
+
+    #[test]
+    fn every_script_of_the_data_has_a_font() {
+        assert_eq!(font_for('a'), Some(0));
+        assert_eq!(font_for('ऑ'), Some(1));
+        assert_eq!(font_for('🎉'), Some(2));
+        assert_eq!(font_for('📞'), Some(2));
+        assert!(width("Evening slots", 14.0) > width("Evening", 14.0));
+        assert_eq!(fit("short", 14.0, 200.0), "short");
+        let cut = fit("a very long configuration name indeed", 14.0, 80.0);
+        assert!(cut.ends_with('…') && width(&cut, 14.0) <= 80.0, "{cut}");
     }
 }
