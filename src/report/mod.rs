@@ -3,6 +3,7 @@
 //! connection prepared with filters and helper macros
 //! (`sql/report/prelude.sql`).
 
+pub mod decision;
 pub mod definition;
 pub mod params;
 pub mod run;
