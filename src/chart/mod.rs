@@ -9,6 +9,7 @@
 //! (`{tz}` in a header label) and the [`Palette`] that gives every
 //! configuration the same colour in every chart.
 
+mod bar_parts;
 mod bars;
 mod build;
 pub mod draw;
