@@ -103,7 +103,12 @@ pub(super) fn category_labels(
 
 /// Value labels per category: the formatted value (stack total), n when
 /// there is no label column for it.
-pub(super) fn labels(bars: &Bars, i: usize, n_inline: bool) -> Vec<(f64, String)> {
+pub(super) fn labels(
+    bars: &Bars,
+    i: usize,
+    n_inline: bool,
+    fmt: &dyn Fn(f64) -> String,
+) -> Vec<(f64, String)> {
     let mut out = Vec::new();
     let values = bars
         .series
@@ -111,10 +116,10 @@ pub(super) fn labels(bars: &Bars, i: usize, n_inline: bool) -> Vec<(f64, String)
         .map(|s| s.values.get(i).copied().flatten());
     if bars.stacked {
         let total: f64 = values.flatten().sum();
-        out.push((total, format(bars.unit, total)));
+        out.push((total, fmt(total)));
     } else {
         for v in values {
-            out.push(v.map_or((0.0, String::new()), |v| (v, format(bars.unit, v))));
+            out.push(v.map_or((0.0, String::new()), |v| (v, fmt(v))));
         }
     }
     if n_inline {

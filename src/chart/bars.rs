@@ -14,7 +14,7 @@ use super::draw::{
 use super::fonts;
 use super::spec::{Axes, Bars};
 use super::svg::{Anchor, Style, Svg};
-use super::units::Scale;
+use super::units::{format, Scale};
 
 /// True when every category is a number (run ids): drawn as columns.
 fn numeric(categories: &[String]) -> bool {
@@ -125,14 +125,22 @@ fn panel(
     } else {
         bars.series.len().max(1)
     };
-    let all: Vec<Vec<(f64, String)>> = (0..n).map(|i| labels(bars, i, n_inline)).collect();
+    let plain = |v: f64| format(bars.unit, v);
+    let first: Vec<Vec<(f64, String)>> =
+        (0..n).map(|i| labels(bars, i, n_inline, &plain)).collect();
     let whisker_ends = bars
         .whiskers
         .iter()
         .flatten()
         .flat_map(|(l, h)| [*l, *h])
         .flatten();
-    let (lo, hi) = range(all.iter().flatten().map(|(v, _)| *v).chain(whisker_ends));
+    let (lo, hi) = range(first.iter().flatten().map(|(v, _)| *v).chain(whisker_ends));
+    // value labels in the axis' unit (61 s and 59 s, not 1.0 min and 59 s)
+    let scale = Scale::for_axis(bars.unit, lo.abs().max(hi.abs()));
+    let in_scale = |v: f64| scale.label(v);
+    let all: Vec<Vec<(f64, String)>> = (0..n)
+        .map(|i| labels(bars, i, n_inline, &in_scale))
+        .collect();
     // room for the value labels beyond the bar ends
     let widest = all
         .iter()
@@ -157,7 +165,6 @@ fn panel(
         p0,
         p1,
     };
-    let scale = Scale::for_axis(bars.unit, lo.abs().max(hi.abs()));
     let (start, end) = if horizontal { (y0, y1) } else { (x0, x1) };
     let geo = Geo {
         horizontal,

@@ -136,7 +136,10 @@ fn durations_are_drawn_in_the_magnitude_they_have() {
     );
     let svg = render_ok(&r, &t, &Context::default());
     assert!(svg.contains(">44 h · n = 10</text>"), "{svg}");
-    assert!(svg.contains(">1.5 h · n = 20</text>"));
+    // one unit per panel: the lag panel is in minutes, its labels too
+    assert!(svg.contains(">90 min · n = 20</text>"), "{svg}");
+    assert!(svg.contains(">0.5 min · n = 40</text>"));
+    assert!(svg.contains(">median (minutes)</text>"));
     assert!(svg.contains(">median (hours)</text>"));
     assert!(!svg.contains("160000") && !svg.contains("160,000"));
 }

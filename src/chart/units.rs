@@ -75,7 +75,14 @@ impl Scale {
             Unit::Percent => (0.01, ""),
             Unit::Points => (0.01, "percentage points"),
             Unit::Seconds => {
-                let (d, name, _) = DURATIONS[duration_of(max_abs)];
+                // an axis changes unit at twice the unit (up to 119 s)
+                let i = match max_abs {
+                    s if s < 120.0 => 0,
+                    s if s < 7200.0 => 1,
+                    s if s < 172_800.0 => 2,
+                    _ => 3,
+                };
+                let (d, name, _) = DURATIONS[i];
                 (d, name)
             }
             Unit::Count | Unit::Number => (1.0, ""),
@@ -85,6 +92,22 @@ impl Scale {
             divisor,
             name,
         }
+    }
+
+    /// A value label for raw value `v` in this axis' magnitude ("61 s"
+    /// on a seconds axis, "38 h" on an hours axis); other units as
+    /// [`format`].
+    pub fn label(&self, v: f64) -> String {
+        if self.unit != Unit::Seconds {
+            return format(self.unit, v);
+        }
+        let short = DURATIONS
+            .iter()
+            .find(|d| d.0 == self.divisor)
+            .map_or("s", |d| d.2);
+        let scaled = v / self.divisor;
+        let decimals = if scaled.abs() < 10.0 { 1 } else { 0 };
+        format!("{} {short}", fixed(scaled, decimals, true))
     }
 
     /// A tick label for raw value `v` on an axis with ticks `step` apart
@@ -168,7 +191,7 @@ pub fn format(unit: Unit, v: f64) -> String {
     }
 }
 
-/// About `target` evenly spaced round ticks (1, 2, 2.5, 5 × 10^k in the
+/// About `target` evenly spaced round ticks (1, 2, 5 × 10^k in the
 /// scale's units) covering `lo..=hi` (raw units); always includes 0 when
 /// the range does.
 pub fn ticks(scale: &Scale, lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
@@ -176,7 +199,7 @@ pub fn ticks(scale: &Scale, lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) 
     let span = (hi_s - lo_s).abs().max(1e-9);
     let raw = span / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let mut step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    let mut step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
         .find(|s| *s >= raw)
@@ -237,5 +260,13 @@ mod tests {
         let labels: Vec<String> = t.iter().map(|v| n.tick(*v, step)).collect();
         assert_eq!(labels, ["0", "50,000", "100,000", "150,000"]);
         assert_eq!(fixed(-0.04, 1, false), "0.0");
+        let secs = Scale::for_axis(Unit::Seconds, 61.3);
+        assert_eq!(
+            (secs.name, secs.label(61.3), secs.label(59.0)),
+            ("seconds", "61 s".into(), "59 s".into())
+        );
+        assert_eq!(hours.label(5400.0), "1.5 h");
+        let minutes = Scale::for_axis(Unit::Seconds, 5400.0);
+        assert_eq!(minutes.label(5400.0), "90 min");
     }
 }
