@@ -2,5 +2,5 @@
 INSERT INTO duplicate_deliveries
 SELECT d.run_id, d.event_id, d.source_file, d.source_location, true, NULL
 FROM stage_duplicates d
-JOIN events e USING (event_id)
-WHERE d.payload = e.payload::VARCHAR;
+JOIN stage_first e USING (event_id)
+WHERE d.payload = e.payload;

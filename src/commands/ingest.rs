@@ -104,22 +104,11 @@ pub fn ingest(args: &IngestOptions) -> Result<IngestSummary> {
     conn.execute_batch("BEGIN TRANSACTION").map_err(fail)?;
     let run_id = state::next_run_id(&conn).map_err(fail)?;
     let previous = state::previous_files(&conn).map_err(fail)?;
-    let all_unchanged = found.files.iter().all(|f| {
-        previous
-            .get(&f.display_path())
-            .is_some_and(|p| p.is_unchanged(f))
-    });
-    let known = if all_unchanged {
-        state::KnownIds::default()
-    } else {
-        state::known_event_ids(&conn).map_err(fail)?
-    };
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let budgets = args.budgets;
-    let mut loader =
-        Loader::new(&conn, run_id, &found.files, &previous, known, budgets).map_err(fail)?;
+    let mut loader = Loader::new(&conn, run_id, &found.files, &previous, budgets).map_err(fail)?;
     let progress = progress_bar(found.files.iter().map(|f| f.size).sum(), args.quiet);
     let options = pipeline::PipelineOptions {
         parsers: threads,

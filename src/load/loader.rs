@@ -6,16 +6,18 @@ use duckdb::{Appender, Connection};
 use serde::Serialize;
 
 use super::dynamic::Registry;
+use super::late;
 use super::state::{id_hash, KnownIds, PreviousFile};
 use super::tables::Batches;
 use super::{
-    COMPARED_DUPLICATES_SQL, DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, IDENTICAL_DUPLICATES_SQL,
-    STAGE_SQL,
+    COMPARED_DUPLICATES_SQL, DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, FIRST_BOUNDS_SQL,
+    FIRST_DELIVERIES_SQL, IDENTICAL_DUPLICATES_SQL, STAGE_SQL,
 };
 use crate::budgets::Budgets;
 use crate::discover::SourceFile;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
+use crate::sql::render;
 
 /// What one run did, counted by the loader.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -84,7 +86,6 @@ impl<'a> Loader<'a> {
         run_id: i64,
         files: &'a [SourceFile],
         previous: &'a HashMap<String, PreviousFile>,
-        known: KnownIds,
         budgets: Budgets,
     ) -> duckdb::Result<Self> {
         conn.execute_batch(&super::tables::STAGE_DUPLICATES.create_sql())?;
@@ -96,7 +97,7 @@ impl<'a> Loader<'a> {
             files,
             paths: files.iter().map(SourceFile::display_path).collect(),
             previous,
-            known,
+            known: KnownIds::default(),
             batches: Batches::default(),
             counts: RunCounts::default(),
             file_records: 0,
@@ -276,7 +277,10 @@ impl<'a> Loader<'a> {
     /// the counts. The caller records the run and commits.
     pub fn finish(mut self) -> duckdb::Result<RunCounts> {
         self.flush(true)?;
+        self.appenders.iter_mut().for_each(|a| *a = None);
         self.registry.finish()?;
+        let tables = self.registry.run_tables();
+        late::settle(self.conn, self.run_id, &tables, &mut self.counts)?;
         self.compare_duplicates()?;
         self.flush(true)?;
         self.appenders.clear();
@@ -284,11 +288,35 @@ impl<'a> Loader<'a> {
         Ok(self.counts)
     }
 
+    /// Copies the payloads of the first deliveries of this run's later
+    /// deliveries into `stage_first`, reading only the row groups within
+    /// their run and creation-time bounds (a retry of last night's event
+    /// does not read the whole history's payloads).
+    fn stage_first_deliveries(&self) -> duckdb::Result<()> {
+        type Bounds = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
+        let (run_low, run_high, time_low, time_high, null_times): Bounds =
+            self.conn.query_row(FIRST_BOUNDS_SQL, [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        let mut bounds = match (run_low, run_high) {
+            (Some(low), Some(high)) => format!("e.run_id BETWEEN {low} AND {high}"),
+            _ => "false".to_string(),
+        };
+        if let (Some(low), Some(high), 0) = (time_low, time_high, null_times) {
+            bounds.push_str(&format!(
+                " AND e.created_at BETWEEN make_timestamp({low}) AND make_timestamp({high})"
+            ));
+        }
+        self.conn
+            .execute_batch(&render(FIRST_DELIVERIES_SQL, &[("bounds", &bounds)]))
+    }
+
     /// Records each later delivery with whether its content equals the
     /// first delivery's (as JSON values: key order and spacing do not
     /// count). Byte-identical retries are settled in SQL; the others stream
     /// through here one pair at a time, keeping only the verdicts.
     fn compare_duplicates(&mut self) -> duckdb::Result<()> {
+        self.stage_first_deliveries()?;
         self.conn.execute_batch(IDENTICAL_DUPLICATES_SQL)?;
         let mut verdicts: Vec<(i64, bool)> = Vec::new();
         {

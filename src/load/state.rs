@@ -1,9 +1,8 @@
-//! What earlier runs left behind: known event ids, per-file read state and
-//! the next run id.
+//! What earlier runs left behind (per-file read state, the next run id) and
+//! the run's own set of seen event ids.
 
 use std::collections::{HashMap, HashSet};
 
-use duckdb::arrow::array::{Array, LargeStringArray, StringArray, StringViewArray};
 use duckdb::Connection;
 
 use crate::decode::{Layout, ResumePoint};
@@ -29,48 +28,12 @@ impl std::hash::Hasher for PassThroughHasher {
     }
 }
 
-/// Every event id already loaded, as [`id_hash`]es.
+/// Event ids seen in this run, as [`id_hash`]es.
 pub type KnownIds = HashSet<u128, std::hash::BuildHasherDefault<PassThroughHasher>>;
 
 /// Hash of an event id as kept in memory for deduplication.
 pub fn id_hash(event_id: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(event_id.as_bytes())
-}
-
-/// Every event id already loaded, hashed.
-///
-/// The set is sized once from the row count (with room for a night), and
-/// ids are read as Arrow batches rather than row by row.
-pub fn known_event_ids(conn: &Connection) -> duckdb::Result<KnownIds> {
-    let count: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-    let count = usize::try_from(count).unwrap_or(0);
-    let mut known =
-        KnownIds::with_capacity_and_hasher(count + count / 8 + 1024, Default::default());
-    let mut stmt = conn.prepare("SELECT event_id FROM events")?;
-    for batch in stmt.query_arrow([])? {
-        let column = batch.column(0);
-        if let Some(ids) = column.as_any().downcast_ref::<StringArray>() {
-            for id in ids.iter().flatten() {
-                known.insert(id_hash(id));
-            }
-        } else if let Some(ids) = column.as_any().downcast_ref::<StringViewArray>() {
-            for id in ids.iter().flatten() {
-                known.insert(id_hash(id));
-            }
-        } else if let Some(ids) = column.as_any().downcast_ref::<LargeStringArray>() {
-            for id in ids.iter().flatten() {
-                known.insert(id_hash(id));
-            }
-        } else {
-            // never dedup against a silently empty set
-            return Err(duckdb::Error::InvalidColumnType(
-                0,
-                "event_id".into(),
-                duckdb::types::Type::Text,
-            ));
-        }
-    }
-    Ok(known)
 }
 
 /// Per-file state keyed by path.
