@@ -28,6 +28,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "data_quality",
         include_str!("../../reports/data_quality.sql"),
     ),
+    (
+        "late_arrivals",
+        include_str!("../../reports/late_arrivals.sql"),
+    ),
 ];
 
 /// One report.
