@@ -57,9 +57,12 @@ pub struct ReportArgs {
     /// Folder for the report files (created if missing).
     #[arg(long, default_value = "reports-out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Time zone for local days and hours (IANA name).
-    #[arg(long, default_value = "UTC", value_parser = crate::tz::parse_tz, value_name = "ZONE")]
-    pub tz: chrono_tz::Tz,
+    /// Time zone for local days and hours (IANA name); without it, the
+    /// zone of the businesses' country when their numbers agree, else UTC.
+    #[arg(long, value_parser = crate::tz::parse_tz, value_name = "ZONE")]
+    pub tz: Option<chrono_tz::Tz>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// First local day included (YYYY-MM-DD).
     #[arg(long, value_parser = crate::report::params::parse_date, value_name = "DATE")]
     pub from: Option<chrono::NaiveDate>,
@@ -74,6 +77,19 @@ pub struct ReportArgs {
     pub reports: Option<PathBuf>,
     #[command(flatten)]
     pub pii: PiiArgs,
+}
+
+/// Report history and freshness (`report` and `run`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct HistoryArgs {
+    /// Dated report folders kept (the newest; `latest` links to the newest)
+    /// [default: 30].
+    #[arg(long, value_name = "N")]
+    pub keep_reports: Option<usize>,
+    /// Warn (and `run` exits 1) when the newest event is older than this,
+    /// e.g. 36h or 2d (no check unless set).
+    #[arg(long, value_name = "DURATION", value_parser = crate::budgets::parse_duration)]
+    pub stale_after: Option<std::time::Duration>,
 }
 
 /// How personal data (users' phone numbers) leaves the database.
@@ -139,8 +155,9 @@ pub struct SchemaArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// TOML configuration (database, archives, reports_out, export_out, tz,
-    /// pii, pii_key_file, pii_country_code, memory_limit, settle_time,
-    /// [budgets], [strict] max_rejected / max_field_issues).
+    /// keep_reports, stale_after, pii, pii_key_file, pii_country_code,
+    /// memory_limit, settle_time, [budgets], [strict] max_rejected /
+    /// max_field_issues).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// DuckDB database file (default hookstat.duckdb).
@@ -152,9 +169,12 @@ pub struct RunArgs {
     /// Folder for the Parquet export (no export unless set here or in the file).
     #[arg(long, value_name = "DIR")]
     pub export_out: Option<PathBuf>,
-    /// Time zone of the reports (IANA name).
+    /// Time zone of the reports (IANA name); without it (and without `tz`
+    /// in the file) inferred from the businesses' numbers, else UTC.
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     #[command(flatten)]
     pub pii: PiiArgs,
     /// DuckDB memory limit while loading.

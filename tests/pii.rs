@@ -970,7 +970,7 @@ fn report_failures(cells: &[Cell], out: &Path, key: &[u8]) -> Vec<String> {
     let mut check = |file: &str, cells: Vec<Cell>, tables: Vec<(&str, Option<&str>)>| {
         let tables = tables
             .into_iter()
-            .map(|(t, src)| (t.to_string(), csv_rows(&out.join(file), src)))
+            .map(|(t, src)| (t.to_string(), csv_rows(&out.join("latest").join(file), src)))
             .collect();
         failures.extend(
             check_cells(&cells, &tables, Policy::Hash, key)

@@ -7,13 +7,14 @@ use std::path::Path;
 
 use common::*;
 
-const BUILT_IN: [&str; 6] = [
+const BUILT_IN: [&str; 7] = [
     "interest_rate",
     "config_comparison",
     "popular_slots",
     "response_times",
     "daily_trend",
     "data_quality",
+    "late_arrivals",
 ];
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -59,7 +60,7 @@ fn built_in_reports_over_the_sample() {
     let out = dir.path().join("out");
     let o = report(&db, &out, &["--tz", "Asia/Kolkata"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (header, rows) = read_csv(&out.join("interest_rate.csv"));
+    let (header, rows) = read_csv(&out.join("latest").join("interest_rate.csv"));
     assert_eq!(
         header,
         [
@@ -88,7 +89,7 @@ fn built_in_reports_over_the_sample() {
         assert!((n[4] - n[1] / (n[1] + n[2])).abs() < 1e-12);
         assert!(n[5] <= n[4] && n[4] <= n[6], "{r:?}");
     }
-    let (header, rows) = read_csv(&out.join("config_comparison.csv"));
+    let (header, rows) = read_csv(&out.join("latest").join("config_comparison.csv"));
     assert_eq!(
         header,
         [
@@ -104,7 +105,7 @@ fn built_in_reports_over_the_sample() {
     assert!(rows[1..]
         .iter()
         .all(|r| r[4].parse::<f64>().unwrap() <= 0.0));
-    let (header, rows) = read_csv(&out.join("popular_slots.csv"));
+    let (header, rows) = read_csv(&out.join("latest").join("popular_slots.csv"));
     assert_eq!(header, ["weekday", "hour", "requests", "share"]);
     let share: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
     assert!((share - 1.0).abs() < 1e-9);
@@ -125,7 +126,7 @@ fn built_in_reports_over_the_sample() {
         order.windows(2).all(|w| w[0] <= w[1]),
         "weekdays Monday..Sunday"
     );
-    let (header, _) = read_csv(&out.join("response_times.csv"));
+    let (header, _) = read_csv(&out.join("latest").join("response_times.csv"));
     assert_eq!(
         header,
         [
@@ -138,7 +139,7 @@ fn built_in_reports_over_the_sample() {
             "mean_s"
         ]
     );
-    let (header, _) = read_csv(&out.join("daily_trend.csv"));
+    let (header, _) = read_csv(&out.join("latest").join("daily_trend.csv"));
     assert_eq!(
         header,
         [
@@ -150,20 +151,20 @@ fn built_in_reports_over_the_sample() {
         ]
     );
     for name in BUILT_IN {
-        let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
+        let png = std::fs::read(out.join("latest").join(format!("{name}.png"))).unwrap();
         assert!(
             png.starts_with(b"\x89PNG") && png.len() > 10_000,
             "{name}.png"
         );
-        let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+        let svg = std::fs::read_to_string(out.join("latest").join(format!("{name}.svg"))).unwrap();
         assert!(svg.starts_with("<svg"), "{name}.svg");
     }
-    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert_eq!(page.matches("<svg").count(), 6);
+    let page = std::fs::read_to_string(out.join("latest").join("index.html")).unwrap();
+    assert_eq!(page.matches("<svg").count(), BUILT_IN.len());
     assert!(page.contains("Interest rate by Call Me Back configuration"));
-    assert!(page.contains("time zone Asia/Kolkata"));
+    assert!(page.contains("Times are in <strong>Asia/Kolkata</strong> (set by tz)"));
     assert!(!page.contains("src=\"http"), "self-contained");
-    let (header, rows) = read_csv(&out.join("data_quality.csv"));
+    let (header, rows) = read_csv(&out.join("latest").join("data_quality.csv"));
     assert_eq!(
         &header[..7],
         [
@@ -197,6 +198,8 @@ fn filters_restrict_the_rows() {
         &[
             "--config",
             "CMB Default",
+            "--tz",
+            "UTC",
             "--from",
             "2025-08-03",
             "--to",
@@ -204,7 +207,7 @@ fn filters_restrict_the_rows() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (_, rows) = read_csv(&out.join("daily_trend.csv"));
+    let (_, rows) = read_csv(&out.join("latest").join("daily_trend.csv"));
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r[1] == "CMB Default"));
     assert!(
@@ -217,7 +220,7 @@ fn filters_restrict_the_rows() {
         "SELECT count(*) FROM cmb_requests WHERE cmb_config_name = 'CMB Default'
          AND coalesce(requested_at, created_at)::DATE BETWEEN DATE '2025-08-03' AND DATE '2025-08-04'",
     );
-    let (_, rate) = read_csv(&out.join("interest_rate.csv"));
+    let (_, rate) = read_csv(&out.join("latest").join("interest_rate.csv"));
     assert_eq!(rate.len(), 1);
     assert_eq!(rate[0][1], want.to_string());
 }
@@ -242,11 +245,11 @@ fn a_dropped_in_report_appears_and_a_broken_one_fails_alone() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("broken.sql"), "{err}");
-    let (header, rows) = read_csv(&out.join("feature_sets.csv"));
+    let (header, rows) = read_csv(&out.join("latest").join("feature_sets.csv"));
     assert_eq!(header, ["feature_set", "requests"]);
     assert!(!rows.is_empty());
-    assert!(out.join("interest_rate.csv").exists());
-    assert!(!out.join("broken.csv").exists());
+    assert!(out.join("latest").join("interest_rate.csv").exists());
+    assert!(!out.join("latest").join("broken.csv").exists());
 }
 
 #[test]
@@ -278,7 +281,7 @@ fn report_csvs_match_the_golden_files() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/reports");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     for name in BUILT_IN {
-        let got = std::fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
+        let got = std::fs::read_to_string(out.join("latest").join(format!("{name}.csv"))).unwrap();
         let path = golden.join(format!("{name}.csv"));
         if update {
             std::fs::write(&path, &got).unwrap();
@@ -308,7 +311,10 @@ fn report_sql_has_no_file_access_and_no_folder_is_picked_up_by_accident() {
     .unwrap();
     let o = report(&db, &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!out.join("stray.csv").exists(), "./reports was picked up");
+    assert!(
+        !out.join("latest").join("stray.csv").exists(),
+        "./reports was picked up"
+    );
     // a dropped-in report cannot read files
     let evil = dir.path().join("evil");
     std::fs::create_dir_all(&evil).unwrap();
@@ -329,9 +335,9 @@ fn report_sql_has_no_file_access_and_no_folder_is_picked_up_by_accident() {
         err.contains("evil.sql") && err.contains("disabled"),
         "{err}"
     );
-    assert!(!out.join("evil.csv").exists());
+    assert!(!out.join("latest").join("evil.csv").exists());
     assert!(
-        out.join("interest_rate.csv").exists(),
+        out.join("latest").join("interest_rate.csv").exists(),
         "the others are written"
     );
 }
@@ -682,7 +688,7 @@ fn built_in_report_numbers_match_a_computation_from_the_raw_payloads() {
         let key = |t: &Tally| t.rate().unwrap_or(f64::NEG_INFINITY);
         key(tb).total_cmp(&key(ta)).then(a.cmp(b))
     });
-    let (_, rows) = read_csv(&out.join("interest_rate.csv"));
+    let (_, rows) = read_csv(&out.join("latest").join("interest_rate.csv"));
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let want_names: Vec<&str> = want.iter().map(|(c, _)| *c).collect();
     assert_eq!(names, want_names, "interest_rate rows and their order");
@@ -719,7 +725,7 @@ fn built_in_report_numbers_match_a_computation_from_the_raw_payloads() {
             .total_cmp(&ta.rate().unwrap())
             .then(a.cmp(b))
     });
-    let (_, rows) = read_csv(&out.join("config_comparison.csv"));
+    let (_, rows) = read_csv(&out.join("latest").join("config_comparison.csv"));
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let want_names: Vec<&str> = answered.iter().map(|(c, _)| *c).collect();
     assert_eq!(names, want_names, "config_comparison rows and their order");
@@ -751,7 +757,7 @@ fn built_in_report_numbers_match_a_computation_from_the_raw_payloads() {
     }
 
     // daily_trend: per local day (Asia/Kolkata) and configuration
-    let (_, rows) = read_csv(&out.join("daily_trend.csv"));
+    let (_, rows) = read_csv(&out.join("latest").join("daily_trend.csv"));
     let keys: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (r[0].as_str(), r[1].as_str()))

@@ -46,14 +46,14 @@ fn nightly_run_with_a_config_file() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(summary["exit_code"], 1);
     assert_eq!(summary["ingest"]["inserted"], 3000);
-    assert_eq!(summary["report"]["reports"], 6);
+    assert_eq!(summary["report"]["reports"], 7);
     assert!(summary["export"]["partitions_written"].as_u64().unwrap() > 30);
     assert_eq!(summary["problems"][0], "5 field issues (limit 2)");
     assert!(
         dir.path().join("night.duckdb").exists(),
         "paths are relative to the config file"
     );
-    assert!(dir.path().join("out/reports/index.html").exists());
+    assert!(dir.path().join("out/reports/latest/index.html").exists());
     assert!(dir.path().join("out/parquet/cmb_requests").is_dir());
     // flags override the file; the second night reads nothing new
     let (code, summary, err) = run(&["--json", "--max-field-issues", "10"], &config);
@@ -117,7 +117,7 @@ fn the_scaling_out_query_reproduces_interest_rate_over_the_export() {
     let sql = snippet.replace("FROM cmb_requests", &format!("FROM {parquet}"));
     let got = query(&dir.path().join("night.duckdb"), &sql);
     let mut reader =
-        csv::Reader::from_path(dir.path().join("out/reports/interest_rate.csv")).unwrap();
+        csv::Reader::from_path(dir.path().join("out/reports/latest/interest_rate.csv")).unwrap();
     let want: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(got.len(), want.len());
     for (g, w) in got.iter().zip(&want) {

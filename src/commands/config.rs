@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use super::ingest::IngestOptions;
-use super::report::ReportOptions;
+use super::report::{ReportOptions, DEFAULT_KEEP_REPORTS};
 use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
 use crate::cli::{parse_size, RunArgs};
 use crate::pii::{PiiPolicy, Protector};
@@ -32,6 +32,10 @@ pub struct RunConfig {
     pub export_out: Option<PathBuf>,
     /// Time zone of the reports.
     pub tz: Option<String>,
+    /// Dated report folders kept.
+    pub keep_reports: Option<usize>,
+    /// Age of the newest event over which the run warns and exits 1.
+    pub stale_after: Option<String>,
     /// PII policy of the export: hash, mask, drop or keep.
     pub pii: Option<String>,
     /// Key file of the keyed hash.
@@ -130,13 +134,24 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
     if paths.is_empty() {
         anyhow::bail!("no archive paths: pass them on the command line or set `archives` in the configuration");
     }
-    let tz = pick(
-        None,
-        args.tz.as_deref().or(config.tz.as_deref()),
-        "tz",
-        parse_tz,
-        || chrono_tz::UTC,
+    let tz = args
+        .tz
+        .as_deref()
+        .or(config.tz.as_deref())
+        .map(|t| parse_tz(t).map_err(|e| anyhow::anyhow!("tz: {e}")))
+        .transpose()?;
+    let stale_after = pick(
+        args.history.stale_after.map(Some),
+        config.stale_after.as_deref(),
+        "stale_after",
+        |t| crate::budgets::parse_duration(t).map(Some),
+        || None,
     )?;
+    let keep_reports = args
+        .history
+        .keep_reports
+        .or(config.keep_reports)
+        .unwrap_or(DEFAULT_KEEP_REPORTS);
     // a bad key file or country code stops the night before it changes anything
     let protector = protector(args, &config, &rel)?;
     let ingest = ingest_options(args, &config, db.clone(), paths)?;
@@ -158,6 +173,8 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
             },
             reports: config.reports_dir.as_ref().map(rel),
             protector: protector.clone(),
+            keep_reports,
+            stale_after,
         },
         export_out: args
             .export_out

@@ -1,5 +1,7 @@
 //! `hookstat report`: run every report; write `<name>.csv`, `<name>.svg`,
-//! `<name>.png` per report and one self-contained `index.html`.
+//! `<name>.png` per report, the configuration decision
+//! (`config_decision.csv`, `config_pairs.csv`) and one self-contained
+//! `index.html` into a dated folder; `latest` links to the newest.
 
 use std::path::{Path, PathBuf};
 
@@ -7,28 +9,26 @@ use anyhow::{Context, Result};
 use duckdb::arrow::record_batch::RecordBatch;
 
 use super::Outcome;
-use crate::chart::{self, html, html::Section};
+use crate::chart::{self, page, page::Section, Palette};
 use crate::cli::ReportArgs;
 use crate::load::db;
-use crate::outdir::Staged;
+use crate::outdir::Dated;
 use crate::output::{self, Format};
 use crate::pii::{self, Protector};
+use crate::report::decision::{self, Decision};
 use crate::report::definition::{self, Report};
 use crate::report::params::ReportParams;
-use crate::report::run;
 use crate::report::table::Table;
+use crate::report::{headline, run, zone};
 
-/// Runs the reports; a failed report is a problem (the others are still
-/// written).
+/// Dated report folders kept when nothing else is set.
+pub const DEFAULT_KEEP_REPORTS: usize = 30;
+
+/// Runs the reports; a failed report, or data older than `--stale-after`,
+/// is a problem (the others are still written).
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let outcome = report(&args.options()?, true)?;
-    Ok(Outcome::from_problems(
-        outcome
-            .failures
-            .iter()
-            .map(|f| format!("report failed: {f}"))
-            .collect(),
-    ))
+    Ok(Outcome::from_problems(outcome.problems()))
 }
 
 /// What a report run produced.
@@ -36,10 +36,26 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
 pub struct ReportRun {
     /// Reports written.
     pub reports: usize,
-    /// The HTML page.
+    /// The HTML page (through the `latest` link).
     pub index: String,
+    /// The dated folder written.
+    pub folder: String,
+    /// The zone of the reports and how it was chosen.
+    pub zone: String,
     /// Reports (or charts) that failed, each naming its file.
     pub failures: Vec<String>,
+    /// The newest event is older than allowed.
+    pub stale: Option<String>,
+}
+
+impl ReportRun {
+    /// What makes the command exit 1.
+    pub fn problems(&self) -> Vec<String> {
+        let failed = self.failures.iter().map(|f| format!("report failed: {f}"));
+        failed
+            .chain(self.stale.iter().map(|s| format!("stale data: {s}")))
+            .collect()
+    }
 }
 
 /// Writes one report's CSV and chart into `out`; a chart that cannot be
@@ -48,6 +64,7 @@ fn write_one(
     report: Report,
     batches: &[RecordBatch],
     out: &Path,
+    ctx: &chart::Context,
     failures: &mut Vec<String>,
 ) -> Result<Section> {
     let path = out.join(format!("{}.csv", report.name));
@@ -55,7 +72,7 @@ fn write_one(
         std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
     output::write(batches, Format::Csv, &mut file)?;
     let table = Table::from_batches(batches);
-    let chart = match chart::spec_for(&report, &table) {
+    let chart = match chart::spec_for_with(&report, &table, ctx) {
         Ok(Some((spec, axes))) => chart::render(&report, &spec, &axes, out).map(Some),
         Ok(None) => Ok(None),
         Err(e) => Err(e),
@@ -86,6 +103,10 @@ pub struct ReportOptions {
     pub reports: Option<PathBuf>,
     /// How phone numbers are protected in everything written.
     pub protector: Protector,
+    /// Dated folders kept.
+    pub keep_reports: usize,
+    /// Allowed age of the newest event (no check when None).
+    pub stale_after: Option<std::time::Duration>,
 }
 
 impl ReportArgs {
@@ -102,31 +123,72 @@ impl ReportArgs {
             },
             reports: self.reports.clone(),
             protector: self.pii.protector()?,
+            keep_reports: self.history.keep_reports.unwrap_or(DEFAULT_KEEP_REPORTS),
+            stale_after: self.history.stale_after,
         })
     }
+}
+
+/// The decision over the configurations within the filters (names
+/// protected like every other output).
+fn decide(conn: &duckdb::Connection, protector: &Protector) -> Result<Option<Decision>> {
+    let arms: Vec<decision::Arm> = run::arms(conn)?
+        .into_iter()
+        .map(|a| decision::Arm::new(protector.text(&a.name), a.interested, a.answered))
+        .collect();
+    if arms.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(decision::decide(&arms)?))
+}
+
+fn write_table(table: &Table, path: &Path) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    w.write_record(&table.columns)?;
+    for row in &table.rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Runs every report and writes the files; `verbose` lists them on stderr.
 pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let conn = db::open_read_only(&args.db)?;
     let params = &args.params;
-    run::prepare(&conn, params)?;
+    let zone = zone::resolve(&conn, params.tz)?;
+    let configs = run::prepare(&conn, params, zone.tz)?;
+    let now = chrono::Utc::now();
+    let headline = headline::read(&conn, args.stale_after, now, zone.tz)?;
+    let protector = &args.protector;
+    let decision = decide(&conn, protector)?;
     // report SQL (also dropped-in files) reads the database and nothing else
     conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
-    let protector = &args.protector;
+    let names = configs
+        .iter()
+        .map(|c| protector.text(c).into_owned())
+        .chain(["(none)".to_string()]);
+    let ctx = chart::Context::new(zone.tz.name(), Some(Palette::new(names)));
     // report folders come only from --reports or the configuration, never
     // from the working directory (cron runs anywhere)
     let (reports, mut failures) = definition::load(args.reports.as_deref());
-    let staged = Staged::new(&args.out)
-        .with_context(|| format!("cannot create a folder beside {}", args.out.display()))?;
-    let out = staged.dir().to_path_buf();
+    let stamp = now.format("%Y-%m-%dT%H%M%SZ").to_string();
+    let dated = Dated::new(&args.out, &stamp, args.keep_reports)
+        .with_context(|| format!("cannot create a report folder in {}", args.out.display()))?;
+    let out = dated.dir().to_path_buf();
+    if let Some(d) = &decision {
+        let (arms, pairs) = d.tables();
+        write_table(&arms, &out.join("config_decision.csv"))?;
+        write_table(&pairs, &out.join("config_pairs.csv"))?;
+    }
     let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {
         let section = match outcome.result {
             Ok(raw) => {
                 // phone numbers never reach a CSV, chart or the page
                 let batches = pii::batches::protect(&raw, protector);
-                write_one(outcome.report, &batches, &out, &mut failures)?
+                write_one(outcome.report, &batches, &out, &ctx, &mut failures)?
             }
             Err(e) => {
                 failures.push(e.clone());
@@ -140,7 +202,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         };
         if verbose && section.error.is_none() {
             let name = &section.report.name;
-            let shown = staged.target().join(format!("{name}.csv"));
+            let shown = dated.latest().join(format!("{name}.csv"));
             eprintln!(
                 "  {name:<20} {:>6} rows  {}",
                 section.table.rows.len(),
@@ -150,26 +212,34 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         pages.push(section);
     }
     let index = out.join("index.html");
-    let page = html::page(&html::PageInfo {
+    let html = page::page(&page::PageInfo {
         params,
-        generated_at: chrono::Utc::now()
-            .format("%Y-%m-%d %H:%M:%S UTC")
-            .to_string(),
+        zone: &zone,
+        generated_at: now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         database: args.db.display().to_string(),
+        headline: Some(&headline),
+        decision: decision.as_ref(),
         sections: &pages,
     });
-    std::fs::write(&index, page).with_context(|| format!("cannot write {}", index.display()))?;
-    let index = staged.target().join("index.html");
-    let target = staged.target().display().to_string();
-    staged
+    std::fs::write(&index, html).with_context(|| format!("cannot write {}", index.display()))?;
+    let index = dated.latest().join("index.html");
+    let folder = dated.target().display().to_string();
+    dated
         .commit()
-        .with_context(|| format!("cannot put the reports in place at {target}"))?;
+        .with_context(|| format!("cannot put the reports in place at {folder}"))?;
     if verbose {
         eprintln!("  report page          {}", index.display());
+        eprintln!("  time zone            {} ({})", zone.tz.name(), zone.how);
+        if let Some(stale) = &headline.stale {
+            eprintln!("  warning              {stale}");
+        }
     }
     Ok(ReportRun {
         reports: pages.len(),
         index: index.display().to_string(),
+        folder,
+        zone: format!("{} ({})", zone.tz.name(), zone.how),
         failures,
+        stale: headline.stale,
     })
 }

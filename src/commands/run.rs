@@ -47,12 +47,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             .ok()
     });
     problems.extend(limits_exceeded(&night, &ingested));
-    problems.extend(
-        reported
-            .iter()
-            .flat_map(|r| &r.failures)
-            .map(|f| format!("report failed: {f}")),
-    );
+    problems.extend(reported.iter().flat_map(|r| r.problems()));
     let outcome = Outcome::from_problems(problems.clone());
     let summary = RunSummary {
         ingest: ingested,
@@ -73,7 +68,7 @@ fn export_stage(night: &NightPlan, out: &std::path::Path) -> Result<ExportSummar
             out: out.to_path_buf(),
             tables: None,
             protector: night.protector.clone(),
-            tz: night.report.params.tz,
+            tz: night.report.params.tz.unwrap_or(chrono_tz::UTC),
         },
     )
 }

@@ -177,7 +177,8 @@ mod tests {
                 "popular_slots",
                 "response_times",
                 "daily_trend",
-                "data_quality"
+                "data_quality",
+                "late_arrivals"
             ]
         );
         assert!(reports

@@ -5,6 +5,8 @@
 
 pub mod decision;
 pub mod definition;
+pub mod headline;
 pub mod params;
 pub mod run;
 pub mod table;
+pub mod zone;

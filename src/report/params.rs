@@ -7,8 +7,9 @@ use chrono_tz::Tz;
 /// What the reports are filtered and shown by.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportParams {
-    /// Zone for local days and hours.
-    pub tz: Tz,
+    /// Zone for local days and hours (None: inferred from the database,
+    /// see `report::zone`).
+    pub tz: Option<Tz>,
     /// First local day included.
     pub from: Option<NaiveDate>,
     /// Last local day included.

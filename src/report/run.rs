@@ -2,14 +2,17 @@
 //! read-only connection), then run each report's query on its own; a
 //! broken report fails alone.
 
+use chrono_tz::Tz;
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::{params, Connection};
 
+use super::decision::Arm;
 use super::definition::Report;
 use super::params::ReportParams;
 
 const SETUP_SQL: &str = include_str!("../../sql/report/setup.sql");
 const PRELUDE_SQL: &str = include_str!("../../sql/report/prelude.sql");
+const ARMS_SQL: &str = include_str!("../../sql/report/arms.sql");
 
 /// A report and what running it gave.
 pub struct Outcome {
@@ -19,9 +22,10 @@ pub struct Outcome {
     pub result: Result<Vec<RecordBatch>, String>,
 }
 
-/// Prepares `conn` for reports with `params`. Fails on an unknown
+/// Prepares `conn` for reports with `params` in zone `tz`; returns every
+/// configuration name in the database (sorted). Fails on an unknown
 /// configuration name (listing the known ones).
-pub fn prepare(conn: &Connection, params: &ReportParams) -> anyhow::Result<()> {
+pub fn prepare(conn: &Connection, params: &ReportParams, tz: Tz) -> anyhow::Result<Vec<String>> {
     conn.execute_batch(SETUP_SQL)?;
     let known: Vec<String> = conn
         .prepare("SELECT DISTINCT cmb_config_name FROM cmb_requests WHERE cmb_config_name IS NOT NULL ORDER BY 1")?
@@ -48,14 +52,28 @@ pub fn prepare(conn: &Connection, params: &ReportParams) -> anyhow::Result<()> {
     conn.execute(
         "INSERT INTO report_params VALUES (?, ?::DATE, ?::DATE)",
         params![
-            params.tz.name(),
+            tz.name(),
             params.from.map(|d| d.to_string()),
             params.to.map(|d| d.to_string())
         ],
     )?;
-    crate::tz::install(conn, params.tz)?;
+    crate::tz::install(conn, tz)?;
     conn.execute_batch(PRELUDE_SQL)?;
-    Ok(())
+    Ok(known)
+}
+
+/// Interested and answered requests per configuration within the filters
+/// (for the decision).
+pub fn arms(conn: &Connection) -> duckdb::Result<Vec<Arm>> {
+    let mut stmt = conn.prepare(ARMS_SQL)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Arm::new(
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?.max(0) as u64,
+            r.get::<_, i64>(2)?.max(0) as u64,
+        ))
+    })?;
+    rows.collect()
 }
 
 /// Runs every report; each one's failure is kept with it.
@@ -89,12 +107,12 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         crate::load::db::apply_schema(&conn).unwrap();
         let params = ReportParams {
-            tz: parse_tz("UTC").unwrap(),
+            tz: None,
             from: None,
             to: None,
             configs: Vec::new(),
         };
-        prepare(&conn, &params).unwrap();
+        prepare(&conn, &params, chrono_tz::UTC).unwrap();
         conn
     }
 
@@ -139,12 +157,12 @@ mod tests {
         )
         .unwrap();
         let params = ReportParams {
-            tz: parse_tz("Asia/Kolkata").unwrap(),
+            tz: None,
             from: None,
             to: None,
             configs: Vec::new(),
         };
-        prepare(&conn, &params).unwrap();
+        prepare(&conn, &params, parse_tz("Asia/Kolkata").unwrap()).unwrap();
         let local: String = conn
             .query_row("SELECT requested_local::VARCHAR FROM report_cmb", [], |r| {
                 r.get(0)

@@ -52,26 +52,26 @@ pub(super) fn verdict(d: &Decision, with_data: usize) -> String {
             let (l, r) = (&arms[0], &arms[1]);
             format!(
                 "{} leads with {} interested (P(best) {}). The difference to {} ({}) is \
-                 clear (Holm-adjusted p = {}).",
+                 clear (Holm-adjusted p {}).",
                 l.name,
                 percent(l.rate),
                 chance(l.p_best),
                 r.name,
                 percent(r.rate),
-                p_text(d.pairs[0].p_holm)
+                p_phrase(d.pairs[0].p_holm)
             )
         }
         Outcome::NotYetClear => {
             let (l, r) = (&arms[0], &arms[1]);
             let mut text = format!(
                 "{} leads with {} interested (P(best) {}), ahead of {} ({}), but the data \
-                 cannot tell yet (Holm-adjusted p = {})",
+                 cannot tell yet (Holm-adjusted p {})",
                 l.name,
                 percent(l.rate),
                 chance(l.p_best),
                 r.name,
                 percent(r.rate),
-                p_text(d.pairs[0].p_holm)
+                p_phrase(d.pairs[0].p_holm)
             );
             if let Some(power) = d.power {
                 let (more_l, more_r) = (
@@ -178,6 +178,16 @@ fn chance(p: Option<f64>) -> String {
         "<1%".into()
     } else {
         format!("{:.0}%", p * 100.0)
+    }
+}
+
+/// "= 0.006" or "< 0.001", to follow "p".
+fn p_phrase(p: Option<f64>) -> String {
+    let text = p_text(p);
+    if text.starts_with('<') {
+        text
+    } else {
+        format!("= {text}")
     }
 }
 

@@ -1,15 +1,20 @@
 //! Output folders that are replaced, not overwritten: a command writes
 //! into a hidden staging folder beside the target, and only a complete
 //! result takes the target's place. A failed or killed run leaves the
-//! previous complete output.
+//! previous complete output. Reports keep a history (`dated.rs`): each run
+//! in its own dated folder, `latest` pointing at the newest complete one.
+
+mod dated;
 
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use dated::Dated;
+
 /// File that marks a folder as written whole by hookstat, so it may be
 /// swapped out as a unit. A folder without it may hold other files: the
 /// new files are then renamed into it one by one.
-const MARKER: &str = ".hookstat-output";
+pub(crate) const MARKER: &str = ".hookstat-output";
 
 /// A staging folder for `target`.
 pub struct Staged {
@@ -17,7 +22,7 @@ pub struct Staged {
     target: PathBuf,
 }
 
-fn sibling(target: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sibling(target: &Path, suffix: &str) -> PathBuf {
     let name = target
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());

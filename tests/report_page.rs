@@ -1,0 +1,220 @@
+//! The morning page as marketing meets it, through the binary: the zone
+//! inferred from the businesses' numbers, headline figures with their
+//! change since the previous run, the stale-data warning (and `run`'s exit
+//! status), the configuration decision's files, and dated folders with a
+//! `latest` link. Expected values come from plain SQL on the database or
+//! from the events written in the test.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn report(db: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    hookstat()
+        .arg("report")
+        .arg("--db")
+        .arg(db)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+fn loaded_sample(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("h.duckdb");
+    let (code, _, out) = ingest(&db, &[&sample_data()], &["--settle-time", "0s"]);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+    db
+}
+
+#[test]
+fn the_zone_is_inferred_from_indian_business_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = loaded_sample(dir.path());
+    // every business number of the sample starts with 91
+    let codes = query(
+        &db,
+        "SELECT DISTINCT left(business_number, 2) AS cc FROM cmb_requests WHERE business_number IS NOT NULL",
+    );
+    assert_eq!(codes, vec![serde_json::json!({ "cc": "91" })]);
+    let (inferred, given) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(report(&db, &inferred, &[]).status.success());
+    assert!(report(&db, &given, &["--tz", "Asia/Kolkata"])
+        .status
+        .success());
+    for name in ["popular_slots", "daily_trend", "late_arrivals"] {
+        let a = std::fs::read(inferred.join("latest").join(format!("{name}.csv"))).unwrap();
+        let b = std::fs::read(given.join("latest").join(format!("{name}.csv"))).unwrap();
+        assert_eq!(a, b, "{name}");
+    }
+    let page = std::fs::read_to_string(inferred.join("latest/index.html")).unwrap();
+    assert!(
+        page.contains("Times are in <strong>Asia/Kolkata</strong> (inferred from the businesses&#39; country calling code +91"),
+        "zone note missing"
+    );
+    let utc = dir.path().join("c");
+    assert!(report(&db, &utc, &["--tz", "UTC"]).status.success());
+    let a = std::fs::read(utc.join("latest/popular_slots.csv")).unwrap();
+    let b = std::fs::read(given.join("latest/popular_slots.csv")).unwrap();
+    assert_ne!(a, b, "the zone changes the hours");
+}
+
+#[test]
+fn decision_files_agree_with_plain_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = loaded_sample(dir.path());
+    let out = dir.path().join("out");
+    assert!(report(&db, &out, &["--tz", "UTC"]).status.success());
+    let (header, rows) = read_csv(&out.join("latest/config_decision.csv"));
+    assert_eq!(
+        header,
+        [
+            "config",
+            "answered",
+            "interested",
+            "interest_rate",
+            "ci_low",
+            "ci_high",
+            "p_best"
+        ]
+    );
+    let want = counts(
+        &db,
+        "SELECT coalesce(cmb_config_name, '(none)') AS k,
+                count(*) FILTER (WHERE is_interested IS NOT NULL) AS n
+         FROM cmb_requests GROUP BY 1",
+    );
+    assert_eq!(rows.len(), want.len());
+    let mut p_total = 0.0;
+    let mut best = (String::new(), -1.0);
+    for r in &rows {
+        assert_eq!(want[&r[0]].to_string(), r[1], "answered of {}", r[0]);
+        let (answered, interested): (f64, f64) = (r[1].parse().unwrap(), r[2].parse().unwrap());
+        let rate: f64 = r[3].parse().unwrap();
+        assert!((rate - interested / answered).abs() < 1e-9);
+        let (lo, hi): (f64, f64) = (r[4].parse().unwrap(), r[5].parse().unwrap());
+        assert!(lo <= rate && rate <= hi);
+        if rate > best.1 {
+            best = (r[0].clone(), rate);
+        }
+        p_total += r[6].parse::<f64>().unwrap();
+    }
+    assert!((p_total - 1.0).abs() < 1e-6, "P(best) sums to {p_total}");
+    assert_eq!(rows[0][0], best.0, "the leader comes first");
+    let (pairs_header, pairs) = read_csv(&out.join("latest/config_pairs.csv"));
+    assert_eq!(
+        pairs_header,
+        ["config_a", "config_b", "diff", "p_value", "p_holm"]
+    );
+    let n = rows.len();
+    assert_eq!(pairs.len(), n * (n - 1) / 2);
+    for p in &pairs {
+        let (raw, holm): (f64, f64) = (p[3].parse().unwrap(), p[4].parse().unwrap());
+        assert!(
+            holm >= raw - 1e-12 && holm <= 1.0,
+            "Holm never lowers a p-value: {p:?}"
+        );
+    }
+    let page = std::fs::read_to_string(out.join("latest/index.html")).unwrap();
+    assert!(page.contains("Which configuration leads?"));
+    assert!(page.contains(&format!("{} leads with", best.0)));
+}
+
+#[test]
+fn headline_counts_the_latest_run_and_staleness_fails_the_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let (n1, n2) = (dir.path().join("n1"), dir.path().join("n2"));
+    std::fs::create_dir_all(&n1).unwrap();
+    std::fs::create_dir_all(&n2).unwrap();
+    std::fs::write(
+        n1.join("a.ndjson"),
+        ndjson(&[cmb_event("a", "A", true), cmb_event("b", "A", false)]),
+    )
+    .unwrap();
+    // night 2: two new events (one interested) and a retry of `a`
+    std::fs::write(
+        n2.join("b.ndjson"),
+        ndjson(&[
+            cmb_event("c", "B", true),
+            cmb_event("a", "A", true),
+            cmb_event("d", "B", true),
+        ]),
+    )
+    .unwrap();
+    let db = dir.path().join("h.duckdb");
+    ingest_ok(&db, &[&n1]);
+    ingest_ok(&db, &[&n2]);
+    let out = dir.path().join("out");
+    assert!(report(&db, &out, &["--tz", "UTC"]).status.success());
+    let page = std::fs::read_to_string(out.join("latest/index.html")).unwrap();
+    // 4 events, 2 of them new: +2; interest 3/4 = 75.0% against 1/2 before: +25.0 pp
+    for want in [
+        "<div class=\"value\">4</div><div class=\"change\">+2 since the previous run",
+        "<div class=\"value\">75.0%</div><div class=\"change\">+25.0 pp since the previous run",
+        "Data through <strong>2025-07-31 07:09 UTC</strong>",
+    ] {
+        assert!(page.contains(want), "{want} not on the page");
+    }
+    // the events were created in 2025: stale at any sensible age
+    let o = report(&db, &out, &["--tz", "UTC", "--stale-after", "2d"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("stale data") && err.contains("more than the 2 days allowed"),
+        "{err}"
+    );
+    let page = std::fs::read_to_string(out.join("latest/index.html")).unwrap();
+    assert!(
+        page.contains("class=\"warn\""),
+        "the page shows the warning"
+    );
+    let run = hookstat()
+        .args(["run", "--db"])
+        .arg(&db)
+        .arg("--report-out")
+        .arg(&out)
+        .args(["--stale-after", "2d", "--json"])
+        .arg(&n2)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(summary["problems"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("stale data"));
+}
+
+#[test]
+fn each_run_keeps_a_dated_folder_and_latest_points_at_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = loaded_sample(dir.path());
+    let out = dir.path().join("out");
+    for _ in 0..3 {
+        let o = report(&db, &out, &["--keep-reports", "2"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut dated: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') && n != "latest")
+        .collect();
+    dated.sort();
+    assert_eq!(dated.len(), 2, "{dated:?}");
+    let latest = std::fs::read_link(out.join("latest")).unwrap();
+    assert_eq!(latest.to_string_lossy(), dated[1]);
+    assert!(out.join("latest/index.html").is_file());
+}
