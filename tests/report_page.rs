@@ -218,3 +218,38 @@ fn each_run_keeps_a_dated_folder_and_latest_points_at_the_newest() {
     assert_eq!(latest.to_string_lossy(), dated[1]);
     assert!(out.join("latest/index.html").is_file());
 }
+
+#[test]
+fn names_from_the_data_are_escaped_everywhere_on_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let night = dir.path().join("n");
+    std::fs::create_dir_all(&night).unwrap();
+    let evil = "<script>alert(1)</script> & \"q\" 'x'";
+    std::fs::write(
+        night.join("a.ndjson"),
+        ndjson(&[
+            cmb_event("a", evil, true),
+            cmb_event("b", evil, false),
+            cmb_event("c", "Plain", true),
+        ]),
+    )
+    .unwrap();
+    let db = dir.path().join("h.duckdb");
+    ingest_ok(&db, &[&night]);
+    let out = dir.path().join("out");
+    let o = report(&db, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(out.join("latest/index.html")).unwrap();
+    assert!(
+        !page.contains("<script"),
+        "raw markup from the data on the page"
+    );
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
+    for name in ["interest_rate", "config_comparison", "daily_trend"] {
+        let svg = std::fs::read_to_string(out.join("latest").join(format!("{name}.svg"))).unwrap();
+        assert!(!svg.contains("<script"), "{name}.svg");
+    }
+    // the CSV keeps the name as it is
+    let csv = std::fs::read_to_string(out.join("latest/config_decision.csv")).unwrap();
+    assert!(csv.contains("<script>alert(1)</script>"));
+}

@@ -1,25 +1,17 @@
 -- Headline figures of the whole database and what the latest ingest run
 -- added to each: events, Call Me Back requests (and their answers),
 -- quarantined records, field issues; the newest created_at and when the
--- latest run finished. Counts come from the runs table where it has them.
+-- latest run finished. Counts come from the runs table where it has them;
+-- what the latest run added to the Call Me Back figures is
+-- headline_latest.sql (only run when there is an earlier run).
 WITH last AS (
     SELECT coalesce(max(run_id), 0) AS run_id FROM runs
-),
-latest_events AS (
-    SELECT event_id FROM events WHERE run_id = (SELECT run_id FROM last)
 ),
 cmb AS (
     SELECT count(*) AS requests,
            count(*) FILTER (WHERE is_interested) AS interested,
            count(*) FILTER (WHERE is_interested IS NOT NULL) AS answered
     FROM cmb_requests
-),
-cmb_latest AS (
-    SELECT count(*) AS requests,
-           count(*) FILTER (WHERE is_interested) AS interested,
-           count(*) FILTER (WHERE is_interested IS NOT NULL) AS answered
-    FROM cmb_requests c
-    SEMI JOIN latest_events USING (event_id)
 )
 SELECT (SELECT run_id FROM last) AS last_run,
        (SELECT count(*) FROM runs) AS runs,
@@ -29,9 +21,6 @@ SELECT (SELECT run_id FROM last) AS last_run,
        (SELECT coalesce(sum(inserted), 0) FROM runs
          WHERE run_id = (SELECT run_id FROM last)) AS events_latest,
        cmb.requests, cmb.interested, cmb.answered,
-       cmb_latest.requests AS requests_latest,
-       cmb_latest.interested AS interested_latest,
-       cmb_latest.answered AS answered_latest,
        (SELECT coalesce(sum(rejected), 0) FROM runs) AS quarantined,
        (SELECT coalesce(sum(rejected), 0) FROM runs
          WHERE run_id = (SELECT run_id FROM last)) AS quarantined_latest,
@@ -39,4 +28,4 @@ SELECT (SELECT run_id FROM last) AS last_run,
        (SELECT coalesce(sum(field_issues), 0) FROM runs
          WHERE run_id = (SELECT run_id FROM last)) AS field_issues_latest,
        (SELECT epoch_us(max(created_at)) FROM events) AS newest_created_us
-FROM cmb, cmb_latest;
+FROM cmb;

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use duckdb::Connection;
 
 const HEADLINE_SQL: &str = include_str!("../../sql/report/headline.sql");
+const LATEST_SQL: &str = include_str!("../../sql/report/headline_latest.sql");
 
 /// One headline figure: its value now and before the latest run.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,18 +73,31 @@ pub fn read(
     now: DateTime<Utc>,
     tz: Tz,
 ) -> duckdb::Result<Headline> {
-    conn.query_row(HEADLINE_SQL, [], |r| {
-        let last_run: i64 = r.get(0)?;
-        let runs: i64 = r.get(1)?;
-        let finished: Option<String> = r.get(2)?;
-        let g = |i: usize| -> duckdb::Result<i64> { r.get(i) };
-        let (events, events_new) = (g(3)?, g(4)?);
-        let (requests, interested, answered) = (g(5)?, g(6)?, g(7)?);
-        let (requests_new, interested_new, answered_new) = (g(8)?, g(9)?, g(10)?);
-        let (quarantined, quarantined_new) = (g(11)?, g(12)?);
-        let (issues, issues_new) = (g(13)?, g(14)?);
-        let newest: Option<i64> = r.get(15)?;
-        let earlier = runs > 1;
+    type Row = (i64, i64, Option<String>, [i64; 9], Option<i64>);
+    let (last_run, runs, finished, n, newest): Row = conn.query_row(HEADLINE_SQL, [], |r| {
+        let mut n = [0i64; 9];
+        for (i, v) in n.iter_mut().enumerate() {
+            *v = r.get(3 + i)?;
+        }
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, n, r.get(12)?))
+    })?;
+    let [events, events_new, requests, interested, answered, quarantined, quarantined_new, issues, issues_new] =
+        n;
+    let earlier = runs > 1;
+    // what the latest run added, only when there is something to compare
+    // with (a first run of millions of events joins nothing)
+    let (requests_new, interested_new, answered_new) = if earlier {
+        conn.query_row(LATEST_SQL, [last_run], |l| {
+            Ok((
+                l.get::<_, i64>(0)?,
+                l.get::<_, i64>(1)?,
+                l.get::<_, i64>(2)?,
+            ))
+        })?
+    } else {
+        (requests, interested, answered)
+    };
+    {
         let counted = |label, now: i64, new: i64| Figure {
             label,
             now: Value::Count(count(now)),
@@ -125,7 +139,7 @@ pub fn read(
             data_through,
             stale,
         })
-    })
+    }
 }
 
 #[cfg(test)]
