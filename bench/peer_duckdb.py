@@ -1,6 +1,6 @@
 """The peer: DuckDB doing hookstat's job by hand (read_json into the same
 deduplicated, typed tables), timed with its peak RSS. Used by bench/nightly.sh
---peer; needs the duckdb Python package (pip install duckdb)."""
+for the one-event files; needs the duckdb Python package (pip install duckdb)."""
 import os
 import resource
 import subprocess
