@@ -21,7 +21,8 @@ WITH rates AS (
 best AS (
     SELECT cmb_config_name AS best_config, interested AS best_interested, answered AS best_answered
     FROM rates
-    ORDER BY interested / answered DESC, answered DESC, cmb_config_name
+    -- a configuration with fewer than 30 answers is not made the best
+    ORDER BY answered >= 30 DESC, interested / answered DESC, answered DESC, cmb_config_name
     LIMIT 1
 )
 SELECT r.cmb_config_name,

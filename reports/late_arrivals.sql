@@ -1,5 +1,5 @@
 -- title: Late arrivals: earlier days changed by the latest run
--- description: Events for earlier days that arrived only in the latest ingest run, per local day of creation. Webhook deliveries that fail are retried for up to 3.3 days, so a day's numbers keep growing after it has been reported: yesterday's figures in last night's report may have changed. A day is earlier when it is not after the newest day the previous runs had loaded; events_before = that day's events loaded by earlier runs, arrived_latest_run = its events first loaded by the latest run (re-deliveries not counted), share_changed = arrived_latest_run / (events_before + arrived_latest_run). Empty after the first run.
+-- description: Events for earlier days that arrived only in the latest ingest run, per local day of creation. Webhook deliveries that fail are retried for up to 3.3 days, so a day's numbers keep growing after it has been reported: yesterday's figures in last night's report may have changed. An event is late when it was created before the newest event the previous runs had loaded (so the normal rest of that last day is not counted); events_before = that day's events loaded by earlier runs, arrived_latest_run = its late events first loaded by the latest run (re-deliveries not counted), share_changed = arrived_latest_run / (events_before + arrived_latest_run). Empty on the first run.
 -- chart: bars
 -- x: day
 -- y: arrived_latest_run
@@ -11,24 +11,25 @@ WITH latest AS (
     SELECT max(run_id) AS run_id FROM runs WHERE inserted > 0
 ),
 dated AS (
-    SELECT local_ts(e.created_at)::DATE AS day, e.run_id, e.event_type
+    SELECT local_ts(e.created_at)::DATE AS day, e.created_at, e.run_id, e.event_type
     FROM events e, latest l
     WHERE e.created_at IS NOT NULL AND e.run_id <= l.run_id
 ),
-newest_before AS (
-    -- the newest local day loaded by the runs before the latest one
-    SELECT max(d.day) AS day
+cutoff AS (
+    -- the newest event the runs before the latest one had loaded
+    SELECT max(d.created_at) AS created_at, max(d.day) AS day
     FROM dated d, latest l
     WHERE d.run_id < l.run_id
 ),
 per_day AS (
     SELECT d.day,
            count(*) FILTER (WHERE d.run_id < l.run_id) AS events_before,
-           count(*) FILTER (WHERE d.run_id = l.run_id) AS arrived_latest_run,
-           count(*) FILTER (WHERE d.run_id = l.run_id AND d.event_type = 'cmb') AS cmb_requests_arrived,
+           count(*) FILTER (WHERE d.run_id = l.run_id AND d.created_at <= c.created_at) AS arrived_latest_run,
+           count(*) FILTER (WHERE d.run_id = l.run_id AND d.created_at <= c.created_at
+                            AND d.event_type = 'cmb') AS cmb_requests_arrived,
            l.run_id
-    FROM dated d, latest l, newest_before n
-    WHERE d.day <= n.day
+    FROM dated d, latest l, cutoff c
+    WHERE d.day <= c.day
     GROUP BY d.day, l.run_id
 )
 SELECT p.day,

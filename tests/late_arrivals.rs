@@ -171,31 +171,34 @@ fn late_arrivals_over_two_nights_in_two_zones() {
     let run = s2["run_id"].as_i64().unwrap();
     assert_eq!(s1["run_id"].as_i64(), Some(run - 1));
 
-    // UTC: newest day of night 1 is Aug 2, so Jul 31, Aug 1 and Aug 2 count.
+    // Late = created before the newest event night 1 had loaded: b2, Aug 2
+    // 12:00Z (17:30 in Kolkata). So c1, c2 and d1 are late; d2 (15:00Z),
+    // e1 (20:00Z) and f1 are the normal rest of the data, not late.
+    // UTC:
     // Jul 31: before 0 | c2 -> 1 arrived, 1 cmb, share 1/1
     // Aug 1: a1 a2 -> 2 | c1 -> 1 arrived, 1 cmb, share 1/3
-    // Aug 2: b1 b2 -> 2 | d1 d2 e1 -> 3 arrived, 2 cmb (d2 e1), share 3/5
-    // Aug 3 (f1) is a new day; g1 has no day; b2 again is a duplicate.
+    // Aug 2: b1 b2 -> 2 | d1 -> 1 arrived, 0 cmb (a survey), share 1/3
+    // g1 has no day; b2 again is a duplicate.
     let (header, rows) = late_arrivals(&db, &dir.path().join("utc"), &["--tz", "UTC"]);
     assert_eq!(header, HEADER);
     let utc = [
         ("2025-07-31", 0, 1, 1, 1.0, run),
         ("2025-08-01", 2, 1, 1, 1.0 / 3.0, run),
-        ("2025-08-02", 2, 3, 2, 3.0 / 5.0, run),
+        ("2025-08-02", 2, 1, 0, 1.0 / 3.0, run),
     ];
     assert_rows(&rows, &utc, "UTC");
 
-    // Asia/Kolkata: night 1 has a1 on Aug 1 and a2 b1 b2 on Aug 2 (newest).
+    // Asia/Kolkata: night 1 has a1 on Aug 1 and a2 b1 b2 on Aug 2.
     // Aug 1: a1 -> 1 | c1 c2 -> 2 arrived, 2 cmb, share 2/3
-    // Aug 2: a2 b1 b2 -> 3 | d1 d2 -> 2 arrived, 1 cmb (d2), share 2/5
-    // e1 and f1 are on Aug 3, a new day there.
+    // Aug 2: a2 b1 b2 -> 3 | d1 (11:30) -> 1 arrived, 0 cmb, share 1/4;
+    // d2 (20:30) is after the cutoff (17:30)
     let (header, rows) = late_arrivals(&db, &dir.path().join("kolkata"), &["--tz", "Asia/Kolkata"]);
     assert_eq!(header, HEADER);
     assert_rows(
         &rows,
         &[
             ("2025-08-01", 1, 2, 2, 2.0 / 3.0, run),
-            ("2025-08-02", 3, 2, 1, 2.0 / 5.0, run),
+            ("2025-08-02", 3, 1, 0, 1.0 / 4.0, run),
         ],
         "Asia/Kolkata",
     );
@@ -208,7 +211,7 @@ fn late_arrivals_over_two_nights_in_two_zones() {
     );
     assert_rows(
         &rows,
-        &[("2025-08-02", 2, 3, 2, 3.0 / 5.0, run)],
+        &[("2025-08-02", 2, 1, 0, 1.0 / 3.0, run)],
         "UTC from Aug 2",
     );
     let (_, rows) = late_arrivals(

@@ -162,7 +162,9 @@ fn built_in_reports_over_the_sample() {
     let page = std::fs::read_to_string(out.join("latest").join("index.html")).unwrap();
     assert_eq!(page.matches("<svg").count(), BUILT_IN.len());
     assert!(page.contains("Interest rate by Call Me Back configuration"));
-    assert!(page.contains("Times are in <strong>Asia/Kolkata</strong> (set by tz)"));
+    assert!(page.contains(
+        "Times are in <strong>Asia/Kolkata</strong> (set with --tz or tz in the configuration)"
+    ));
     assert!(!page.contains("src=\"http"), "self-contained");
     let (header, rows) = read_csv(&out.join("latest").join("data_quality.csv"));
     assert_eq!(

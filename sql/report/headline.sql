@@ -4,8 +4,11 @@
 -- latest run finished. Counts come from the runs table where it has them;
 -- what the latest run added to the Call Me Back figures is
 -- headline_latest.sql (only run when there is an earlier run).
+-- the latest run that loaded events (a night with nothing new does not
+-- hide the last real change)
 WITH last AS (
-    SELECT coalesce(max(run_id), 0) AS run_id FROM runs
+    SELECT coalesce(max(run_id) FILTER (WHERE inserted > 0), max(run_id), 0) AS run_id
+    FROM runs
 ),
 cmb AS (
     SELECT count(*) AS requests,

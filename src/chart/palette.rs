@@ -1,8 +1,8 @@
 //! One colour per Call Me Back configuration in every chart: a
 //! [`Palette`] is built from all configuration names in a stable global
 //! order and maps a series or category name to the same colour wherever it
-//! appears; names it does not know get the colours after its own, in order
-//! of appearance.
+//! appears; names it does not know get the colours the chart leaves free,
+//! in order of appearance.
 
 /// Qualitative colours (Tableau 10), distinguishable side by side and
 /// readable on white.
@@ -44,26 +44,34 @@ impl Palette {
     }
 
     /// Colours for `names` as drawn in one chart: known names keep their
-    /// palette colour, the others take the following colours in order.
+    /// palette colour; the others take, in order of appearance, the colours
+    /// no known name of this chart uses — so a chart of other series (e.g.
+    /// inserted, duplicates, rejected) keeps its colours when configurations
+    /// are added.
     pub fn colors_for(palette: Option<&Palette>, names: &[String]) -> Vec<String> {
-        let known = palette.map_or(0, |p| p.names.len());
-        let mut next = known;
+        let known: Vec<Option<&'static str>> = names
+            .iter()
+            .map(|n| palette.and_then(|p| p.color(n)))
+            .collect();
+        let free: Vec<&'static str> = COLORS
+            .iter()
+            .copied()
+            .filter(|c| !known.contains(&Some(*c)))
+            .chain(COLORS)
+            .collect();
         let mut unknown: Vec<&String> = Vec::new();
         names
             .iter()
-            .map(|name| {
-                if let Some(c) = palette.and_then(|p| p.color(name)) {
+            .zip(&known)
+            .map(|(name, known)| {
+                if let Some(c) = known {
                     return c.to_string();
                 }
-                let i = match unknown.iter().position(|u| *u == name) {
-                    Some(i) => known + i,
-                    None => {
-                        unknown.push(name);
-                        next += 1;
-                        next - 1
-                    }
-                };
-                COLORS[i % COLORS.len()].to_string()
+                let i = unknown.iter().position(|u| *u == name).unwrap_or_else(|| {
+                    unknown.push(name);
+                    unknown.len() - 1
+                });
+                free[i % free.len()].to_string()
             })
             .collect()
     }
@@ -84,9 +92,16 @@ mod tests {
         let other = Palette::colors_for(Some(&p), &names(&["CMB Default", "ऑफ़र"]));
         assert_eq!(one, ["#e15759", "#4e79a7"]);
         assert_eq!(other, ["#4e79a7", "#e15759"]);
-        // unknown names follow the palette's colours
+        // unknown names take the colours the chart's known names leave free
         let mixed = Palette::colors_for(Some(&p), &names(&["x", "Festive 🎉", "y", "x"]));
-        assert_eq!(mixed, ["#76b7b2", "#f28e2b", "#59a14f", "#76b7b2"]);
+        assert_eq!(mixed, ["#4e79a7", "#f28e2b", "#e15759", "#4e79a7"]);
+        // and do not move when the palette grows
+        let bigger = Palette::new(["CMB Default", "Festive 🎉", "ऑफ़र", "New"]);
+        let series = names(&["inserted", "duplicates"]);
+        assert_eq!(
+            Palette::colors_for(Some(&p), &series),
+            Palette::colors_for(Some(&bigger), &series)
+        );
         // no palette: order of appearance
         let none = Palette::colors_for(None, &names(&["b", "a"]));
         assert_eq!(none, ["#4e79a7", "#f28e2b"]);

@@ -129,9 +129,18 @@ impl ReportArgs {
     }
 }
 
+/// Answers a configuration needs before it takes part in the decision
+/// (one interested answer out of one is not a leader).
+pub const MIN_ANSWERED: u64 = 30;
+
 /// The decision over the configurations within the filters (names
-/// protected like every other output).
-fn decide(conn: &duckdb::Connection, protector: &Protector) -> Result<Option<Decision>> {
+/// protected like every other output), and the configurations left out
+/// for having fewer than [`MIN_ANSWERED`] answers (all take part when none
+/// has that many).
+fn decide(
+    conn: &duckdb::Connection,
+    protector: &Protector,
+) -> Result<Option<(Decision, Vec<decision::Arm>)>> {
     let arms: Vec<decision::Arm> = run::arms(conn)?
         .into_iter()
         .map(|a| decision::Arm::new(protector.text(&a.name), a.interested, a.answered))
@@ -139,7 +148,16 @@ fn decide(conn: &duckdb::Connection, protector: &Protector) -> Result<Option<Dec
     if arms.is_empty() {
         return Ok(None);
     }
-    Ok(Some(decision::decide(&arms)?))
+    let (compared, few): (Vec<_>, Vec<_>) = arms
+        .iter()
+        .cloned()
+        .partition(|a| a.answered >= MIN_ANSWERED);
+    let (compared, few) = if compared.is_empty() {
+        (arms, Vec::new())
+    } else {
+        (compared, few)
+    };
+    Ok(Some((decision::decide(&compared)?, few)))
 }
 
 fn write_table(table: &Table, path: &Path) -> Result<()> {
@@ -177,7 +195,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let dated = Dated::new(&args.out, &stamp, args.keep_reports)
         .with_context(|| format!("cannot create a report folder in {}", args.out.display()))?;
     let out = dated.dir().to_path_buf();
-    if let Some(d) = &decision {
+    if let Some((d, _)) = &decision {
         let (arms, pairs) = d.tables();
         write_table(&arms, &out.join("config_decision.csv"))?;
         write_table(&pairs, &out.join("config_pairs.csv"))?;
@@ -218,7 +236,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         generated_at: now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         database: args.db.display().to_string(),
         headline: Some(&headline),
-        decision: decision.as_ref(),
+        decision: decision.as_ref().map(|(d, few)| (d, few.as_slice())),
         sections: &pages,
     });
     std::fs::write(&index, html).with_context(|| format!("cannot write {}", index.display()))?;

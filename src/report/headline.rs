@@ -83,7 +83,9 @@ pub fn read(
     })?;
     let [events, events_new, requests, interested, answered, quarantined, quarantined_new, issues, issues_new] =
         n;
-    let earlier = runs > 1;
+    // run ids count up from 1: an earlier run exists when the latest
+    // loading run is not the first
+    let earlier = last_run > 1;
     // what the latest run added, only when there is something to compare
     // with (a first run of millions of events joins nothing)
     let (requests_new, interested_new, answered_new) = if earlier {

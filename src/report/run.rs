@@ -13,6 +13,7 @@ use super::params::ReportParams;
 const SETUP_SQL: &str = include_str!("../../sql/report/setup.sql");
 const PRELUDE_SQL: &str = include_str!("../../sql/report/prelude.sql");
 const ARMS_SQL: &str = include_str!("../../sql/report/arms.sql");
+const CONFIGS_SQL: &str = include_str!("../../sql/report/configs.sql");
 
 /// A report and what running it gave.
 pub struct Outcome {
@@ -23,12 +24,13 @@ pub struct Outcome {
 }
 
 /// Prepares `conn` for reports with `params` in zone `tz`; returns every
-/// configuration name in the database (sorted). Fails on an unknown
+/// configuration name in the database in order of first appearance (the
+/// order of their colours). Fails on an unknown
 /// configuration name (listing the known ones).
 pub fn prepare(conn: &Connection, params: &ReportParams, tz: Tz) -> anyhow::Result<Vec<String>> {
     conn.execute_batch(SETUP_SQL)?;
     let known: Vec<String> = conn
-        .prepare("SELECT DISTINCT cmb_config_name FROM cmb_requests WHERE cmb_config_name IS NOT NULL ORDER BY 1")?
+        .prepare(CONFIGS_SQL)?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for name in &params.configs {

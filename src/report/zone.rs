@@ -132,7 +132,7 @@ pub fn resolve(conn: &Connection, given: Option<Tz>) -> duckdb::Result<ReportZon
     if let Some(tz) = given {
         return Ok(ReportZone {
             tz,
-            how: "set by tz".into(),
+            how: "set with --tz or tz in the configuration".into(),
             inferred: false,
         });
     }

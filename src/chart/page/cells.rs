@@ -102,6 +102,15 @@ pub fn cell(show: Show, text: &str) -> String {
     }
 }
 
+/// The class that left-aligns a text cell (numbers stay right-aligned).
+pub fn align(text: &str) -> &'static str {
+    if text.is_empty() || text.parse::<f64>().is_ok() {
+        ""
+    } else {
+        " class=\"t\""
+    }
+}
+
 /// Column titles that hold local times carry the zone: `day`, `hour`,
 /// `weekday`, `*_local`, `*_day` and any listed in the report's `local`
 /// header.
@@ -113,10 +122,15 @@ pub fn title(report: Option<&Report>, column: &str, zone: &str) -> String {
         || matches!(column, "day" | "hour" | "weekday")
         || column.ends_with("_local")
         || column.ends_with("_day");
+    // seconds columns are shown in minutes, hours or days: drop the `_s`
+    let shown = column
+        .strip_suffix("_s")
+        .filter(|c| !c.is_empty())
+        .unwrap_or(column);
     if local {
-        format!("{column} ({zone})")
+        format!("{shown} ({zone})")
     } else {
-        column.to_string()
+        shown.to_string()
     }
 }
 
@@ -144,6 +158,7 @@ mod tests {
     fn local_columns_name_their_zone() {
         assert_eq!(title(None, "day", "Asia/Kolkata"), "day (Asia/Kolkata)");
         assert_eq!(title(None, "requests", "Asia/Kolkata"), "requests");
+        assert_eq!(title(None, "p50_s", "UTC"), "p50");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 pub use cells::readable;
 
-use crate::report::decision::Decision;
+use crate::report::decision::{Arm, Decision};
 use crate::report::definition::Report;
 use crate::report::headline::Headline;
 use crate::report::params::ReportParams;
@@ -44,8 +44,9 @@ pub struct PageInfo<'a> {
     pub database: String,
     /// Headline figures and freshness.
     pub headline: Option<&'a Headline>,
-    /// Which configuration leads.
-    pub decision: Option<&'a Decision>,
+    /// Which configuration leads, and the configurations with too few
+    /// answers to take part.
+    pub decision: Option<(&'a Decision, &'a [Arm])>,
     /// The reports.
     pub sections: &'a [Section],
 }
@@ -54,7 +55,7 @@ const STYLE: &str = "\
 *{box-sizing:border-box}body{font-family:system-ui,'Noto Sans','Noto Sans Devanagari','Noto Emoji',sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.4}\
 h1{margin-bottom:.2em}h2{border-bottom:1px solid #dde;padding-bottom:.2em;margin-top:1.8em}\
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:13px;margin:1em 0}\
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f0f3f7}\
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f0f3f7;white-space:normal;vertical-align:bottom}td.t{text-align:left}\
 td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:600;padding:.3em 0}\
 .err{color:#b00020}.meta{color:#555;font-size:14px}section{margin-bottom:2.5em}\
 svg{max-width:100%;height:auto;display:block}figure{margin:1em 0;overflow-x:auto}\
@@ -64,7 +65,7 @@ svg{max-width:100%;height:auto;display:block}figure{margin:1em 0;overflow-x:auto
 .warn{background:#fff4e5;border-left:4px solid #e67e00;padding:.6em .9em}\
 .verdict{font-size:18px;background:#eef6ee;border-left:4px solid #2e7d32;padding:.6em .9em}\
 nav.toc ol{columns:2;font-size:14px}\
-@media (max-width:640px){body{margin:.5em auto;padding:0 .6em}figure svg{max-width:none;width:640px}nav.toc ol{columns:1}.card .value{font-size:22px}h1{font-size:24px}}\
+@media (max-width:640px){body{margin:.5em auto;padding:0 .6em}nav.toc ol{columns:1}.card .value{font-size:22px}h1{font-size:24px}}\
 @media print{nav.toc{display:none}section{break-before:page}section:first-of-type{break-before:auto}\
 table,figure,svg,.cards{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}";
 
@@ -116,9 +117,9 @@ pub fn page(info: &PageInfo<'_>) -> String {
         top::headline(&mut s, h, zone.tz);
     }
     toc(&mut s, info);
-    if let Some(d) = info.decision {
+    if let Some((d, few)) = info.decision {
         s.push_str("<section id=\"decision\"><h2>Which configuration leads?</h2>");
-        top::decision(&mut s, d);
+        top::decision(&mut s, d, few);
         s.push_str("</section>");
     }
     for section in info.sections {
@@ -189,13 +190,20 @@ fn table_html(s: &mut String, report: Option<&Report>, table: &Table, zone: &str
         .map(|c| cells::show(report, c))
         .collect();
     for c in &table.columns {
-        let _ = write!(s, "<th>{}</th>", escape(&cells::title(report, c, zone)));
+        // long names may break after their underscores
+        let title = escape(&cells::title(report, c, zone)).replace('_', "_<wbr>");
+        let _ = write!(s, "<th>{title}</th>");
     }
     s.push_str("</tr>");
     for row in table.rows.iter().take(MAX_ROWS) {
         s.push_str("<tr>");
         for (cell, show) in row.iter().zip(&shows) {
-            let _ = write!(s, "<td>{}</td>", escape(&cells::cell(*show, cell)));
+            let _ = write!(
+                s,
+                "<td{}>{}</td>",
+                cells::align(cell),
+                escape(&cells::cell(*show, cell))
+            );
         }
         s.push_str("</tr>");
     }

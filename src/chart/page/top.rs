@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use super::cells::{cell, show, Show};
 use super::escape;
 use crate::chart::units::{self, Unit};
-use crate::report::decision::Decision;
+use crate::report::decision::{Arm, Decision};
 use crate::report::headline::{Headline, Value};
 
 fn value_text(v: Value) -> String {
@@ -76,17 +76,39 @@ pub fn headline(s: &mut String, h: &Headline, tz: Tz) {
     if let Some((run, finished)) = &h.last_run {
         let _ = write!(
             s,
-            " Latest ingest run #{run} finished {} UTC; {} runs in all. Changes compare with the data before that run.",
+            " Changes are those of ingest run #{run} (finished {} UTC), the latest that loaded events; {} in all. Headline figures cover the whole database; the filters apply to the sections below.",
             escape(finished),
-            h.runs
+            if h.runs == 1 { "1 run".to_string() } else { format!("{} runs", h.runs) }
         );
     }
     s.push_str("</p>");
 }
 
-/// The decision section: verdict, per-configuration table, pairs.
-pub fn decision(s: &mut String, d: &Decision) {
+/// A probability as a person reads it, never 0% or 100% from sampling.
+fn probability(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(p) if p > 0.999 => "> 99.9%".into(),
+        Ok(p) if p < 0.001 => "< 0.1%".into(),
+        Ok(p) => units::format(Unit::Percent, p),
+        Err(_) => "–".into(),
+    }
+}
+
+/// The decision section: verdict, per-configuration table, pairs, and the
+/// configurations with too few answers to compare.
+pub fn decision(s: &mut String, d: &Decision, few: &[Arm]) {
     let _ = write!(s, "<p class=\"verdict\">{}</p>", escape(&d.verdict));
+    if !few.is_empty() {
+        let list: Vec<String> = few
+            .iter()
+            .map(|a| format!("{} ({} answered)", escape(&a.name), a.answered))
+            .collect();
+        let _ = write!(
+            s,
+            "<p class=\"meta\">Too few answers to compare yet (fewer than 30), left out: {}.</p>",
+            list.join(", ")
+        );
+    }
     let (arms, pairs) = d.tables();
     s.push_str("<div class=\"scroll\"><table><caption>Interest rate per configuration, 95% interval and probability of being the best</caption><tr>");
     for t in [
@@ -110,14 +132,20 @@ pub fn decision(s: &mut String, d: &Decision) {
             pct(3),
             pct(4),
             pct(5),
-            pct(6)
+            probability(&row[6])
         );
     }
     s.push_str("</table></div>");
     if !pairs.rows.is_empty() {
         s.push_str("<div class=\"scroll\"><table><caption>Every pair: difference and p-value, Holm-adjusted for the number of comparisons</caption><tr>");
-        for c in &pairs.columns {
-            let _ = write!(s, "<th>{}</th>", escape(c));
+        for t in [
+            "configuration",
+            "compared with",
+            "difference",
+            "p-value",
+            "p-value, Holm-adjusted",
+        ] {
+            let _ = write!(s, "<th>{t}</th>");
         }
         s.push_str("</tr>");
         for row in &pairs.rows {
