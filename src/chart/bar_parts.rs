@@ -90,7 +90,11 @@ pub(super) fn category_labels(
         let dy = if n.is_some() { 7.0 } else { 0.0 };
         svg.text((x, mid - dy), &label, Style::new(13.0, Anchor::End));
         if let (Some(n), Some(counts)) = (n, &bars.counts) {
-            let text = format!("n = {} {}", format(Unit::Count, n), counts.name);
+            let text = format!(
+                "n = {} {}",
+                format(Unit::Count, n),
+                singular(n, &counts.name)
+            );
             let text = fonts::fit(&text, 11.0, 280.0);
             svg.text(
                 (x, mid + 9.0),
@@ -146,7 +150,7 @@ pub(super) fn tooltip(bars: &Bars, i: usize, series: usize, v: f64) -> String {
     }
     if let Some(n) = bars.counts.as_ref().and_then(|c| c.values[i]) {
         let name = &bars.counts.as_ref().map_or("", |c| c.name.as_str());
-        t = format!("{t}, n = {} {name}", format(Unit::Count, n));
+        t = format!("{t}, n = {} {}", format(Unit::Count, n), singular(n, name));
     }
     t
 }
@@ -245,5 +249,14 @@ pub(super) fn column_labels(svg: &mut Svg, categories: &[String], geo: &Geo, y: 
             c,
             Style::new(12.0, Anchor::Middle).color(MUTED),
         );
+    }
+}
+
+/// "1 request", not "1 requests".
+fn singular(n: f64, name: &str) -> &str {
+    if n == 1.0 {
+        name.strip_suffix('s').unwrap_or(name)
+    } else {
+        name
     }
 }

@@ -65,7 +65,7 @@ svg{max-width:100%;height:auto;display:block}figure{margin:1em 0;overflow-x:auto
 .warn{background:#fff4e5;border-left:4px solid #e67e00;padding:.6em .9em}\
 .verdict{font-size:18px;background:#eef6ee;border-left:4px solid #2e7d32;padding:.6em .9em}\
 nav.toc ol{columns:2;font-size:14px}\
-@media (max-width:640px){body{margin:.5em auto;padding:0 .6em}nav.toc ol{columns:1}.card .value{font-size:22px}h1{font-size:24px}}\
+@media (max-width:640px){body{margin:.5em auto;padding:0 .6em}.opt{display:none}nav.toc ol{columns:1}.card .value{font-size:22px}h1{font-size:24px}}\
 @media print{nav.toc{display:none}section{break-before:page}section:first-of-type{break-before:auto}\
 table,figure,svg,.cards{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}";
 

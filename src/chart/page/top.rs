@@ -111,21 +111,22 @@ pub fn decision(s: &mut String, d: &Decision, few: &[Arm]) {
     }
     let (arms, pairs) = d.tables();
     s.push_str("<div class=\"scroll\"><table><caption>Interest rate per configuration, 95% interval and probability of being the best</caption><tr>");
-    for t in [
-        "configuration",
-        "answered",
-        "interested",
-        "interest rate (95% interval)",
-        "P(best)",
+    // the counts give way to the rate and P(best) at phone width
+    for (t, class) in [
+        ("configuration", ""),
+        ("answered", " class=\"opt\""),
+        ("interested", " class=\"opt\""),
+        ("interest rate (95% interval)", ""),
+        ("P(best)", ""),
     ] {
-        let _ = write!(s, "<th>{t}</th>");
+        let _ = write!(s, "<th{class}>{t}</th>");
     }
     s.push_str("</tr>");
     for row in &arms.rows {
         let pct = |i: usize| cell(Show::Unit(Unit::Percent), &row[i]);
         let _ = write!(
             s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {})</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"opt\">{}</td><td class=\"opt\">{}</td><td>{} ({} – {})</td><td>{}</td></tr>",
             escape(&row[0]),
             cell(Show::Unit(Unit::Count), &row[1]),
             cell(Show::Unit(Unit::Count), &row[2]),
@@ -151,7 +152,12 @@ pub fn decision(s: &mut String, d: &Decision, few: &[Arm]) {
         for row in &pairs.rows {
             s.push_str("<tr>");
             for (c, v) in pairs.columns.iter().zip(row) {
-                let _ = write!(s, "<td>{}</td>", escape(&cell(show(None, c), v)));
+                let _ = write!(
+                    s,
+                    "<td{}>{}</td>",
+                    super::cells::align(v),
+                    escape(&cell(show(None, c), v))
+                );
             }
             s.push_str("</tr>");
         }
