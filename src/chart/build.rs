@@ -317,7 +317,7 @@ impl<'a> Header<'a> {
         xs: &[String],
     ) -> Result<Panel, String> {
         let y = self.column(key)?;
-        let (cats, series) = match self.optional("series")? {
+        let (cats, mut series) = match self.optional("series")? {
             Some(s) => self.pivot(x, s, y),
             None => {
                 let name = self.table.columns[y].clone();
@@ -326,6 +326,28 @@ impl<'a> Header<'a> {
                 (self.table.texts(x), series)
             }
         };
+        // `<key>_n` + `<key>_min_n`: points resting on fewer observations
+        // are not drawn (a rate of 1 request out of 1 is no trend)
+        let min_n = self.report.get(&format!("{key}_min_n"));
+        if let (Some(n_col), Some(min)) = (self.optional(&format!("{key}_n"))?, min_n) {
+            let min: f64 = min
+                .parse()
+                .map_err(|_| format!("{key}_min_n: expected a number, got {min:?}"))?;
+            let counts = match self.optional("series")? {
+                Some(s) => self.pivot(x, s, n_col).1,
+                None => {
+                    let name = self.table.columns[n_col].clone();
+                    self.series(vec![name], vec![self.table.numbers(n_col)])
+                }
+            };
+            for (s, n) in series.iter_mut().zip(&counts) {
+                for (v, n) in s.values.iter_mut().zip(&n.values) {
+                    if n.is_none_or(|n| n < min) {
+                        *v = None;
+                    }
+                }
+            }
+        }
         let series = series
             .into_iter()
             .map(|s| Series {

@@ -166,7 +166,7 @@ pub(super) fn empty(meta: &Meta<'_>) -> String {
     title(&mut svg, meta.title);
     svg.text(
         (WIDTH / 2.0, 160.0),
-        "no data for these filters",
+        "nothing to show: the query returned no rows",
         Style::new(18.0, Anchor::Middle).color(MUTED),
     );
     svg.finish()

@@ -36,10 +36,10 @@ pub fn prepare(conn: &Connection, params: &ReportParams, tz: Tz) -> anyhow::Resu
     for name in &params.configs {
         if !known.contains(name) {
             anyhow::bail!(
-                "unknown configuration {name:?}; the database has: {}",
+                "unknown configuration \"{name}\"; the database has: {}",
                 known
                     .iter()
-                    .map(|k| format!("{k:?}"))
+                    .map(|k| format!("\"{k}\""))
                     .collect::<Vec<_>>()
                     .join(", ")
             );

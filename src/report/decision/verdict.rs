@@ -134,6 +134,11 @@ pub(super) fn verdict(d: &Decision, with_data: usize) -> String {
 
 /// How the figures were computed.
 pub(super) fn method(d: &Decision) -> String {
+    if d.comparisons == 0 && d.draws == 0 {
+        return "Interest rate = interested / answered, with a 95% Wilson interval. \
+                With fewer than two configurations with answers there is nothing to compare."
+            .to_string();
+    }
     format!(
         "Interest rate = interested / answered, with a 95% Wilson interval. \
          P(best) is the share of {} seeded Monte Carlo draws (ChaCha8, seed {}) in which \
