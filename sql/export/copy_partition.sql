@@ -9,5 +9,5 @@ COPY (
     WHERE {date} IN (SELECT d FROM export_dates)
        OR ({date} IS NULL AND EXISTS (SELECT 1 FROM export_dates WHERE d IS NULL))
 )
-TO {path} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880,
+TO {path} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880,
            PARTITION_BY (hookstat_partition), OVERWRITE_OR_IGNORE true);
