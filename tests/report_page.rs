@@ -144,12 +144,13 @@ fn headline_counts_the_latest_run_and_staleness_fails_the_night() {
         ndjson(&[cmb_event("a", "A", true), cmb_event("b", "A", false)]),
     )
     .unwrap();
-    // night 2: two new events (one interested) and a retry of `a`
+    // night 2: two new events (both interested) and a retry of `a` whose
+    // answer changed (the first delivery stays)
     std::fs::write(
         n2.join("b.ndjson"),
         ndjson(&[
             cmb_event("c", "B", true),
-            cmb_event("a", "A", true),
+            cmb_event("a", "A", false),
             cmb_event("d", "B", true),
         ]),
     )
@@ -165,6 +166,7 @@ fn headline_counts_the_latest_run_and_staleness_fails_the_night() {
         "<div class=\"value\">4</div><div class=\"change\">+2 since the previous run",
         "<div class=\"value\">75.0%</div><div class=\"change\">+25.0 pp since the previous run",
         "Data through <strong>2025-07-31 07:09 UTC</strong>",
+        "Re-deliveries with changed content</div><div class=\"value\">1</div><div class=\"change\">+1 since the previous run",
     ] {
         assert!(page.contains(want), "{want} not on the page");
     }

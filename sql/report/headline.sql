@@ -30,5 +30,8 @@ SELECT (SELECT run_id FROM last) AS last_run,
        (SELECT coalesce(sum(field_issues), 0) FROM runs) AS field_issues,
        (SELECT coalesce(sum(field_issues), 0) FROM runs
          WHERE run_id = (SELECT run_id FROM last)) AS field_issues_latest,
-       (SELECT epoch_us(max(created_at)) FROM events) AS newest_created_us
+       (SELECT epoch_us(max(created_at)) FROM events) AS newest_created_us,
+       (SELECT coalesce(sum(conflicts), 0) FROM runs) AS changed_redeliveries,
+       (SELECT coalesce(sum(conflicts), 0) FROM runs
+         WHERE run_id = (SELECT run_id FROM last)) AS changed_redeliveries_latest
 FROM cmb;

@@ -73,14 +73,22 @@ pub fn read(
     now: DateTime<Utc>,
     tz: Tz,
 ) -> duckdb::Result<Headline> {
-    type Row = (i64, i64, Option<String>, [i64; 9], Option<i64>);
-    let (last_run, runs, finished, n, newest): Row = conn.query_row(HEADLINE_SQL, [], |r| {
-        let mut n = [0i64; 9];
-        for (i, v) in n.iter_mut().enumerate() {
-            *v = r.get(3 + i)?;
-        }
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, n, r.get(12)?))
-    })?;
+    type Row = (i64, i64, Option<String>, [i64; 9], Option<i64>, [i64; 2]);
+    let (last_run, runs, finished, n, newest, changed): Row =
+        conn.query_row(HEADLINE_SQL, [], |r| {
+            let mut n = [0i64; 9];
+            for (i, v) in n.iter_mut().enumerate() {
+                *v = r.get(3 + i)?;
+            }
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                n,
+                r.get(12)?,
+                [r.get(13)?, r.get(14)?],
+            ))
+        })?;
     let [events, events_new, requests, interested, answered, quarantined, quarantined_new, issues, issues_new] =
         n;
     // run ids count up from 1: an earlier run exists when the latest
@@ -117,6 +125,7 @@ pub fn read(
             },
             counted("Quarantined records", quarantined, quarantined_new),
             counted("Field issues", issues, issues_new),
+            counted("Re-deliveries with changed content", changed[0], changed[1]),
         ];
         let data_through = newest.and_then(DateTime::from_timestamp_micros);
         let stale = match (stale_after, data_through) {
