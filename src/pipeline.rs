@@ -23,9 +23,9 @@ use crate::records::{
 use crate::validate::validate;
 
 /// A chunk is sent on when it holds this many bytes...
-const CHUNK_BYTES: usize = 2 * 1024 * 1024;
+const CHUNK_BYTES: usize = 512 * 1024;
 /// ...or this many items.
-const CHUNK_ITEMS: usize = 4096;
+const CHUNK_ITEMS: usize = 1024;
 
 /// How the reader and parser threads work.
 #[derive(Debug, Clone, Copy)]
