@@ -77,6 +77,9 @@ pub struct ReportArgs {
     pub reports: Option<PathBuf>,
     #[command(flatten)]
     pub pii: PiiArgs,
+    /// Print nothing unless something is wrong (no list of files written).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Report history and freshness (`report` and `run`).

@@ -22,5 +22,6 @@ pub mod report;
 pub mod sample;
 pub mod sql;
 pub mod summary;
+pub mod text;
 pub mod tz;
 pub mod validate;

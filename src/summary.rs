@@ -28,18 +28,7 @@ pub struct IngestSummary {
     pub records_per_second: f64,
 }
 
-/// Formats an integer with thousands separators.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::text::thousands;
 
 fn breakdown(map: &BTreeMap<String, u64>) -> String {
     let mut parts: Vec<_> = map.iter().collect();
@@ -119,18 +108,5 @@ impl IngestSummary {
             thousands(self.records_per_second.round() as u64)
         );
         s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

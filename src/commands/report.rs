@@ -27,7 +27,7 @@ pub const DEFAULT_KEEP_REPORTS: usize = 30;
 /// Runs the reports; a failed report, or data older than `--stale-after`,
 /// is a problem (the others are still written).
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let outcome = report(&args.options()?, true)?;
+    let outcome = report(&args.options()?, !args.quiet)?;
     Ok(Outcome::from_problems(outcome.problems()))
 }
 

@@ -12,6 +12,7 @@ use crate::cli::RunArgs;
 use crate::export::{export, ExportOptions, ExportSummary};
 use crate::load::db;
 use crate::summary::IngestSummary;
+use crate::text::thousands;
 
 /// The whole night, for `--json`.
 #[derive(Debug, Serialize)]
@@ -96,7 +97,9 @@ fn print_summary(args: &RunArgs, summary: &RunSummary) -> Result<()> {
         if let Some(e) = &summary.export {
             eprintln!(
                 "  export        {} partitions written ({} rows), {} unchanged",
-                e.partitions_written, e.rows_written, e.partitions_unchanged
+                thousands(e.partitions_written as u64),
+                thousands(e.rows_written),
+                thousands(e.partitions_unchanged as u64)
             );
         }
     }

@@ -1,6 +1,7 @@
 //! The verdict and method note in plain English.
 
 use super::{Decision, Outcome, ALPHA, PRIOR};
+use crate::text::thousands;
 
 /// The verdict for a decision whose first `with_data` arms have answers.
 pub(super) fn verdict(d: &Decision, with_data: usize) -> String {
@@ -31,7 +32,7 @@ pub(super) fn verdict(d: &Decision, with_data: usize) -> String {
                 return format!(
                     "No configuration has an interested answer yet (0 of {} answered \
                      requests), so the data cannot tell them apart.",
-                    thousands_u128(total)
+                    thousands(total)
                 );
             }
             let tied: Vec<&str> = arms[..with_data]
@@ -224,23 +225,6 @@ fn about(n: u64) -> u64 {
     u64::try_from(rounded).unwrap_or(u64::MAX)
 }
 
-/// "1,234,567".
-fn thousands(n: u64) -> String {
-    thousands_u128(u128::from(n))
-}
-
-fn thousands_u128(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// "A", "A and B", "A, B and C".
 fn list(names: &[&str]) -> String {
     match names {
@@ -256,10 +240,6 @@ mod tests {
 
     #[test]
     fn formatting_helpers() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(about(99), 99);
         assert_eq!(about(989), 990);
         assert_eq!(about(1_873), 1_900);
