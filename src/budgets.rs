@@ -26,6 +26,11 @@ pub struct Budgets {
     pub max_tables: usize,
     /// New flattened tables per run.
     pub max_new_tables: usize,
+    /// Event ids of the run held in memory for deduplication within the
+    /// run (the most recent ones; about 40 bytes each). A run with more is
+    /// checked by one query before it commits, and loaded again with every
+    /// id in memory if a duplicate slipped past.
+    pub max_ids_in_memory: usize,
 }
 
 impl Default for Budgets {
@@ -38,6 +43,7 @@ impl Default for Budgets {
             max_new_columns: 5_000,
             max_tables: 1_000,
             max_new_tables: 200,
+            max_ids_in_memory: 2_000_000,
         }
     }
 }

@@ -260,6 +260,10 @@ pub struct BudgetArgs {
     /// New flattened tables per run [default: 200].
     #[arg(long, value_name = "N")]
     pub max_new_tables: Option<usize>,
+    /// Event ids of the run kept in memory for deduplication [default:
+    /// 2000000]; a bigger run is checked by one query before it commits.
+    #[arg(long, value_name = "N")]
+    pub max_ids_in_memory: Option<usize>,
     /// How long an incomplete last record of a plain file waits for the
     /// rest before it is rejected as `truncated` [default: 24h] (e.g. 30m, 0s).
     #[arg(long, value_name = "DURATION", value_parser = crate::budgets::parse_duration)]
@@ -278,6 +282,7 @@ impl BudgetArgs {
             max_new_columns: self.max_new_columns.unwrap_or(base.max_new_columns),
             max_tables: self.max_tables.unwrap_or(base.max_tables),
             max_new_tables: self.max_new_tables.unwrap_or(base.max_new_tables),
+            max_ids_in_memory: self.max_ids_in_memory.unwrap_or(base.max_ids_in_memory),
         }
     }
 }

@@ -179,3 +179,45 @@ fn a_copied_file_of_an_earlier_night_loads_nothing_new() {
     );
     assert_eq!(row_counts(&db), before);
 }
+
+#[test]
+fn a_run_bigger_than_its_id_window_still_loads_each_event_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a");
+    sample(&archive, 3000, 5, &["--layout", "ndjson"]);
+    // the archive and a copy of it in one run: every event of the copy is
+    // a re-delivery thousands of records after the first one
+    let both = dir.path().join("both");
+    copy_tree(&archive, &both.join("1"));
+    copy_tree(&archive, &both.join("2"));
+    let exact = dir.path().join("exact.duckdb");
+    let s_exact = ingest_ok(&exact, &[&both]);
+    for window in ["10", "1000"] {
+        let db = dir.path().join(format!("w{window}.duckdb"));
+        let (code, s, out) = ingest(&db, &[&both], &["--max-ids-in-memory", window]);
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+        for key in [
+            "records",
+            "inserted",
+            "duplicates",
+            "conflicts",
+            "rejected",
+            "field_issues",
+        ] {
+            assert_eq!(s[key], s_exact[key], "{key} with a window of {window}");
+        }
+        assert_eq!(row_counts(&db), row_counts(&exact), "window {window}");
+        assert_eq!(
+            scalar(
+                &db,
+                "SELECT count(*) - count(DISTINCT event_id) FROM events"
+            ),
+            0
+        );
+    }
+    // a window that holds the run never needs the second pass and agrees too
+    let db = dir.path().join("wide.duckdb");
+    let (code, s, _) = ingest(&db, &[&both], &["--max-ids-in-memory", "100000"]);
+    assert_eq!(code, 0);
+    assert_eq!(s["inserted"], s_exact["inserted"]);
+}

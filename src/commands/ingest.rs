@@ -101,28 +101,44 @@ pub fn ingest(args: &IngestOptions) -> Result<IngestSummary> {
     let path = &args.db;
     let conn = db::open_for_write(path, &args.memory_limit)?;
     let fail = |e| db::DbError::from_duckdb(path, e);
-    conn.execute_batch("BEGIN TRANSACTION").map_err(fail)?;
-    let run_id = state::next_run_id(&conn).map_err(fail)?;
-    let previous = state::previous_files(&conn).map_err(fail)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let budgets = args.budgets;
-    let mut loader = Loader::new(&conn, run_id, &found.files, &previous, budgets).map_err(fail)?;
-    let progress = progress_bar(found.files.iter().map(|f| f.size).sum(), args.quiet);
-    let options = pipeline::PipelineOptions {
-        parsers: threads,
-        limits: FlatLimits::from(&budgets),
-        settle_time: args.settle_time,
+    let total_bytes = found.files.iter().map(|f| f.size).sum();
+    // the run keeps its most recent ids in memory; when a re-delivery
+    // slipped past them (a run bigger than max_ids_in_memory), it is
+    // loaded again with every id in memory
+    let mut loaded = None;
+    for exact_ids in [false, true] {
+        conn.execute_batch("BEGIN TRANSACTION").map_err(fail)?;
+        let run_id = state::next_run_id(&conn).map_err(fail)?;
+        let previous = state::previous_files(&conn).map_err(fail)?;
+        let budgets = args.budgets;
+        let mut loader = Loader::new(&conn, run_id, &found.files, &previous, budgets, exact_ids)
+            .map_err(fail)?;
+        let progress = progress_bar(total_bytes, args.quiet);
+        let options = pipeline::PipelineOptions {
+            parsers: threads,
+            limits: FlatLimits::from(&budgets),
+            settle_time: args.settle_time,
+        };
+        pipeline::run(&found.files, &previous, options, &progress, |chunk| {
+            loader.load(chunk)
+        })
+        .map_err(fail)
+        .context("loading failed; nothing from this run was kept")?;
+        progress.set_message("committing");
+        let finished = loader.finish().map_err(fail)?;
+        progress.finish_and_clear();
+        if let Some(counts) = finished {
+            loaded = Some((run_id, counts));
+            break;
+        }
+        conn.execute_batch("ROLLBACK").map_err(fail)?;
+    }
+    let Some((run_id, counts)) = loaded else {
+        anyhow::bail!("loading with every event id in memory did not settle the run");
     };
-    pipeline::run(&found.files, &previous, options, &progress, |chunk| {
-        loader.load(chunk)
-    })
-    .map_err(fail)
-    .context("loading failed; nothing from this run was kept")?;
-    progress.set_message("committing");
-    let counts = loader.finish().map_err(fail)?;
-    progress.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let inputs = serde_json::to_string(&args.paths)?;
     let c = &counts;

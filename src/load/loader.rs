@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::dynamic::Registry;
 use super::late;
-use super::state::{id_hash, KnownIds, PreviousFile};
+use super::run_ids::RunIds;
+use super::state::PreviousFile;
 use super::tables::Batches;
 use super::{
     COMPARED_DUPLICATES_SQL, DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, FIRST_BOUNDS_SQL,
@@ -18,6 +19,9 @@ use crate::discover::SourceFile;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
 use crate::sql::render;
+
+/// Whether the run inserted an id twice (after its window forgot ids).
+const WITHIN_RUN_SQL: &str = include_str!("../../sql/late/within_run.sql");
 
 /// What one run did, counted by the loader.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -68,7 +72,8 @@ pub struct Loader<'a> {
     files: &'a [SourceFile],
     paths: Vec<String>,
     previous: &'a HashMap<String, PreviousFile>,
-    known: KnownIds,
+    /// Ids this run has seen.
+    known: RunIds,
     batches: Batches,
     counts: RunCounts,
     file_records: u64,
@@ -87,6 +92,7 @@ impl<'a> Loader<'a> {
         files: &'a [SourceFile],
         previous: &'a HashMap<String, PreviousFile>,
         budgets: Budgets,
+        exact_ids: bool,
     ) -> duckdb::Result<Self> {
         conn.execute_batch(&super::tables::STAGE_DUPLICATES.create_sql())?;
         conn.execute_batch(STAGE_SQL)?;
@@ -97,7 +103,11 @@ impl<'a> Loader<'a> {
             files,
             paths: files.iter().map(SourceFile::display_path).collect(),
             previous,
-            known: KnownIds::default(),
+            known: if exact_ids {
+                RunIds::exact()
+            } else {
+                RunIds::window(budgets.max_ids_in_memory)
+            },
             batches: Batches::default(),
             counts: RunCounts::default(),
             file_records: 0,
@@ -162,7 +172,7 @@ impl<'a> Loader<'a> {
         self.file_records += 1;
         let env = &event.envelope;
         let b = &mut self.batches;
-        if !self.known.insert(id_hash(&env.event_id)) {
+        if !self.known.insert(&env.event_id) {
             self.counts.duplicates += 1;
             b.duplicates
                 .row()
@@ -274,9 +284,19 @@ impl<'a> Loader<'a> {
     }
 
     /// Appends what is left, settles duplicates and file state, and returns
-    /// the counts. The caller records the run and commits.
-    pub fn finish(mut self) -> duckdb::Result<RunCounts> {
+    /// the counts. The caller records the run and commits. None: the run
+    /// held more ids than it keeps in memory and a re-delivery slipped past
+    /// them; the caller rolls back and loads again with every id in memory.
+    pub fn finish(mut self) -> duckdb::Result<Option<RunCounts>> {
         self.flush(true)?;
+        if self.known.forgot() {
+            let twice: i64 = self
+                .conn
+                .query_row(WITHIN_RUN_SQL, [self.run_id], |r| r.get(0))?;
+            if twice > 0 {
+                return Ok(None);
+            }
+        }
         self.appenders.iter_mut().for_each(|a| *a = None);
         self.registry.finish()?;
         let tables = self.registry.run_tables();
@@ -285,7 +305,7 @@ impl<'a> Loader<'a> {
         self.flush(true)?;
         self.appenders.clear();
         self.conn.execute_batch(FINISH_RUN_SQL)?;
-        Ok(self.counts)
+        Ok(Some(self.counts))
     }
 
     /// Copies the payloads of the first deliveries of this run's later

@@ -11,6 +11,7 @@ pub mod db;
 pub mod dynamic;
 mod late;
 mod loader;
+pub mod run_ids;
 pub mod state;
 mod tables;
 

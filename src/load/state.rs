@@ -1,40 +1,11 @@
-//! What earlier runs left behind (per-file read state, the next run id) and
-//! the run's own set of seen event ids.
+//! What earlier runs left behind: per-file read state and the next run id.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use duckdb::Connection;
 
 use crate::decode::{Layout, ResumePoint};
 pub use crate::records::PreviousFile;
-
-/// Hasher for keys that already are uniform hashes: uses their low bits.
-#[derive(Default, Clone, Copy)]
-pub struct PassThroughHasher(u64);
-
-impl std::hash::Hasher for PassThroughHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 ^= u64::from_le_bytes(word);
-        }
-    }
-    fn write_u128(&mut self, n: u128) {
-        self.0 = n as u64;
-    }
-}
-
-/// Event ids seen in this run, as [`id_hash`]es.
-pub type KnownIds = HashSet<u128, std::hash::BuildHasherDefault<PassThroughHasher>>;
-
-/// Hash of an event id as kept in memory for deduplication.
-pub fn id_hash(event_id: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(event_id.as_bytes())
-}
 
 /// Per-file state keyed by path.
 pub fn previous_files(conn: &Connection) -> duckdb::Result<HashMap<String, PreviousFile>> {
