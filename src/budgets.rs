@@ -43,7 +43,7 @@ impl Default for Budgets {
             max_new_columns: 5_000,
             max_tables: 1_000,
             max_new_tables: 200,
-            max_ids_in_memory: 2_000_000,
+            max_ids_in_memory: 4_000_000,
         }
     }
 }

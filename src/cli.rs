@@ -261,7 +261,7 @@ pub struct BudgetArgs {
     #[arg(long, value_name = "N")]
     pub max_new_tables: Option<usize>,
     /// Event ids of the run kept in memory for deduplication [default:
-    /// 2000000]; a bigger run is checked by one query before it commits.
+    /// 4000000]; a bigger run is checked by one query before it commits.
     #[arg(long, value_name = "N")]
     pub max_ids_in_memory: Option<usize>,
     /// How long an incomplete last record of a plain file waits for the
