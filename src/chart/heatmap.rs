@@ -18,6 +18,22 @@ const RAMP: [(u8, u8, u8); 5] = [
     (8, 29, 88),
 ];
 
+/// Fill of cells with nothing in them: neutral, off the ramp, so that one
+/// request never looks like none.
+const EMPTY: &str = "#f2f2f2";
+
+/// Where the ramp starts for the smallest count above zero.
+const FIRST_STEP: f64 = 0.2;
+
+/// The fill of a cell holding `value` when the largest is `max`.
+pub(super) fn fill(value: f64, max: f64) -> String {
+    if value > 0.0 && max > 0.0 {
+        color(FIRST_STEP + (1.0 - FIRST_STEP) * value / max)
+    } else {
+        EMPTY.to_string()
+    }
+}
+
 /// The colour of `t` in 0..=1 on the ramp.
 pub(super) fn color(t: f64) -> String {
     let t = if t.is_finite() {
@@ -71,7 +87,7 @@ pub(super) fn chart(meta: &Meta<'_>, axes: &Axes, h: &Heatmap) -> String {
         for (xi, v) in row.iter().enumerate() {
             let x = left + cw * xi as f64;
             let value = v.unwrap_or(0.0);
-            let fill = color(if max > 0.0 { value / max } else { 0.0 });
+            let fill = fill(value, max);
             let tip = format!(
                 "{}, {} {}: {}",
                 h.ys[yi],
@@ -116,7 +132,7 @@ fn scale(svg: &mut Svg, id: &str, axes: &Axes, h: &Heatmap, max: f64, at: (f64, 
         // offset 0 is the bottom (low values)
         stops.push_str(&format!(
             "<stop offset=\"{t}\" stop-color=\"{}\"/>",
-            color(t)
+            color(FIRST_STEP + (1.0 - FIRST_STEP) * t)
         ));
     }
     svg.raw(&format!(
@@ -157,6 +173,9 @@ mod tests {
     #[test]
     fn the_ramp_runs_from_light_to_dark() {
         assert_eq!(color(0.0), "#ffffd9");
+        assert_eq!(fill(0.0, 10.0), EMPTY);
+        assert_ne!(fill(1.0, 100.0), fill(0.0, 100.0));
+        assert_eq!(fill(100.0, 100.0), color(1.0));
         assert_eq!(color(1.0), "#081d58");
         assert_eq!(color(0.5), "#41b6c4");
         assert_eq!(color(f64::NAN), "#ffffd9");
