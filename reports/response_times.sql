@@ -1,5 +1,5 @@
 -- title: How far ahead users want the call, and delivery lag
--- description: callback_lead = preferred callback time minus request time; delivery_lag = event creation minus request time. Seconds.
+-- description: callback_lead = preferred callback time minus request time; delivery_lag = event creation minus request time. The CSV has seconds; the page and chart show seconds, minutes, hours or days.
 -- chart: percentile_bars
 -- x: cmb_config_name
 -- series: metric

@@ -55,7 +55,7 @@ const STYLE: &str = "\
 *{box-sizing:border-box}body{font-family:system-ui,'Noto Sans','Noto Sans Devanagari','Noto Emoji',sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.4}\
 h1{margin-bottom:.2em}h2{border-bottom:1px solid #dde;padding-bottom:.2em;margin-top:1.8em}\
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:13px;margin:1em 0}\
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f0f3f7;white-space:normal;vertical-align:bottom}td.t{text-align:left}\
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f0f3f7;white-space:normal;vertical-align:bottom}td.t,th.t{text-align:left}\
 td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:600;padding:.3em 0}\
 .err{color:#b00020}.meta{color:#555;font-size:14px}section{margin-bottom:2.5em}\
 svg{max-width:100%;height:auto;display:block}figure{margin:1em 0;overflow-x:auto}\
@@ -189,10 +189,12 @@ fn table_html(s: &mut String, report: Option<&Report>, table: &Table, zone: &str
         .iter()
         .map(|c| cells::show(report, c))
         .collect();
-    for c in &table.columns {
-        // long names may break after their underscores
+    for (i, c) in table.columns.iter().enumerate() {
+        // long names may break after their underscores; a text column's
+        // title sits over its text, on the left
         let title = escape(&cells::title(report, c, zone)).replace('_', "_<wbr>");
-        let _ = write!(s, "<th>{title}</th>");
+        let first = table.rows[0].get(i).map_or("", String::as_str);
+        let _ = write!(s, "<th{}>{title}</th>", cells::align(first));
     }
     s.push_str("</tr>");
     for row in table.rows.iter().take(MAX_ROWS) {
