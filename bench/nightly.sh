@@ -6,8 +6,10 @@
 # Archives come from `hookstat sample` (cached under $BENCH_DIR):
 #   ndjson1m   1,000,000 events, 30 daily NDJSON files (and a gzipped copy)
 #   files100k  100,000 one-event files
-#   hist10m    10,000,000 events (the history), night: 100,000 new events
-#              plus 10,000 retries of the history's last day
+#   hist10m    10,000,000 events (the history); night: the last three days
+#              of another 1M archive (about 100,000 new events) plus
+#              10,000 retries of the history's last day; the night's
+#              export and report against the 10M history
 #
 #   bench/nightly.sh            everything (about 15 minutes on 2 cores)
 #   bench/nightly.sh quick      without the 10M history
@@ -85,23 +87,28 @@ fi
 
 if [ "$mode" = full ]; then
   sample "$work/hist10m" 10000000 ndjson 7
-  sample "$work/night-new" 100000 ndjson 8
+  # the night: the last three days of another 1M-event archive (about
+  # 100,000 new events, the days a night touches) ...
+  sample "$work/night-src" 1000000 ndjson 8
   rm -rf "$work/night"
   mkdir -p "$work/night"
-  cp "$work/night-new"/*/*.ndjson "$work/night/" 2>/dev/null || true
-  # retries of the history's last day (up to 3.3 days late): 10,000 events
+  for f in $(ls "$work/night-src"/*/*.ndjson | tail -3); do cp "$f" "$work/night/"; done
+  # ... plus retries of the history's last day (up to 3.3 days late): 10,000
   day=$(ls "$work/hist10m"/*/*.ndjson | tail -1)
   head -n 10000 "$day" >"$work/night/retries-$(basename "$day")"
   night_events=$(cat "$work/night"/*.ndjson | wc -l)
   if [ ! -f "$work/h10.duckdb" ]; then
     timed "ingest 10M ndjson" 10000000 "$bin" ingest --db "$work/h10.duckdb" --json "$work/hist10m"
   fi
-  BEFORE="cp $work/h10.duckdb $work/n.duckdb" timed "night into 10M history" "$night_events" \
-    "$bin" ingest --db "$work/n.duckdb" --json "$work/night"
-  BEFORE="fresh e" timed "night into empty database" "$night_events" \
-    "$bin" ingest --db "$work/e.duckdb" --json "$work/night"
   timed "report 10M" 10000000 "$bin" report --db "$work/h10.duckdb" --out "$work/rep10m"
   BEFORE="rm -rf $work/exp10m" timed "first export 10M" 10000000 "$bin" export --db "$work/h10.duckdb" --out "$work/exp10m"
+  BEFORE="cp $work/h10.duckdb $work/n.duckdb" timed "night into 10M history" "$night_events" \
+    "$bin" ingest --db "$work/n.duckdb" --json "$work/night"
+  BEFORE="rm -rf $work/expn; cp -r $work/exp10m $work/expn" timed "export after the night, 10M" "$night_events" \
+    "$bin" export --db "$work/n.duckdb" --out "$work/expn"
+  timed "report after the night, 10M" "$night_events" "$bin" report --db "$work/n.duckdb" --out "$work/repn"
+  BEFORE="fresh e" timed "night into empty database" "$night_events" \
+    "$bin" ingest --db "$work/e.duckdb" --json "$work/night"
 fi
 
 python3 - "$results" <<'PY'
