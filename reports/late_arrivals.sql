@@ -10,27 +10,24 @@ WITH latest AS (
     -- the most recent ingest run that loaded events
     SELECT max(run_id) AS run_id FROM runs WHERE inserted > 0
 ),
-dated AS (
-    SELECT local_ts(e.created_at)::DATE AS day, e.created_at, e.run_id, e.event_type
-    FROM events e, latest l
-    WHERE e.created_at IS NOT NULL AND e.run_id <= l.run_id
-),
 cutoff AS (
     -- the newest event the runs before the latest one had loaded
-    SELECT max(d.created_at) AS created_at, max(d.day) AS day
-    FROM dated d, latest l
-    WHERE d.run_id < l.run_id
+    SELECT max(e.created_at) AS created_at
+    FROM events e, latest l
+    WHERE e.run_id < l.run_id
 ),
 per_day AS (
-    SELECT d.day,
-           count(*) FILTER (WHERE d.run_id < l.run_id) AS events_before,
-           count(*) FILTER (WHERE d.run_id = l.run_id AND d.created_at <= c.created_at) AS arrived_latest_run,
-           count(*) FILTER (WHERE d.run_id = l.run_id AND d.created_at <= c.created_at
-                            AND d.event_type = 'cmb') AS cmb_requests_arrived,
+    -- one pass over the events (nothing materialised per event)
+    SELECT local_ts(e.created_at)::DATE AS day,
+           count(*) FILTER (WHERE e.run_id < l.run_id) AS events_before,
+           count(*) FILTER (WHERE e.run_id = l.run_id AND e.created_at <= c.created_at) AS arrived_latest_run,
+           count(*) FILTER (WHERE e.run_id = l.run_id AND e.created_at <= c.created_at
+                            AND e.event_type = 'cmb') AS cmb_requests_arrived,
            l.run_id
-    FROM dated d, latest l, cutoff c
-    WHERE d.day <= c.day
-    GROUP BY d.day, l.run_id
+    FROM events e, latest l, cutoff c
+    WHERE e.created_at IS NOT NULL AND e.run_id <= l.run_id
+      AND local_ts(e.created_at)::DATE <= local_ts(c.created_at)::DATE
+    GROUP BY 1, l.run_id
 )
 SELECT p.day,
        p.events_before,
