@@ -2,7 +2,11 @@
 
 /// An integer with a comma every three digits: "1,234,567".
 pub fn thousands(n: impl Into<u128>) -> String {
-    let digits = n.into().to_string();
+    group_digits(&n.into().to_string())
+}
+
+/// A run of digits with a comma every three from the right.
+pub fn group_digits(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {

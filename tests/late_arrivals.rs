@@ -99,28 +99,9 @@ fn csv_path(out: &Path) -> PathBuf {
 
 /// Runs `hookstat report` and returns the late_arrivals CSV (header, rows).
 fn late_arrivals(db: &Path, out: &Path, extra: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
-    let o = hookstat()
-        .arg("report")
-        .arg("--db")
-        .arg(db)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
+    let o = report(db, out, extra);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut reader = csv::Reader::from_path(csv_path(out)).unwrap();
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
+    read_csv(&csv_path(out))
 }
 
 /// One expected row: day, events_before, arrived, cmb arrived, share, run.

@@ -11,28 +11,6 @@ use std::path::Path;
 
 use common::*;
 
-fn report(db: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    hookstat()
-        .arg("report")
-        .arg("--db")
-        .arg(db)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
 fn loaded_sample(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("h.duckdb");
     let (code, _, out) = ingest(&db, &[&sample_data()], &["--settle-time", "0s"]);

@@ -17,34 +17,6 @@ const BUILT_IN: [&str; 7] = [
     "late_arrivals",
 ];
 
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
-}
-
-fn report(db: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    hookstat()
-        .arg("report")
-        .arg("--db")
-        .arg(db)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .current_dir(out.parent().unwrap())
-        .output()
-        .unwrap()
-}
-
 fn loaded_sample() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");

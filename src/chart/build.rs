@@ -8,6 +8,8 @@
 //! value); `y2` + `y2_label` (a second line panel); `series_names`
 //! (`raw = shown; …`). `{tz}` in a label is replaced by the zone.
 
+use std::collections::HashMap;
+
 use super::order;
 use super::palette::Palette;
 use super::spec::{Axes, Bars, Counts, Heatmap, Lines, Panel, Reference, Series, Spec};
@@ -241,18 +243,7 @@ impl<'a> Header<'a> {
         );
         let cats = order::unique(&xs);
         let names = order::unique(&ss);
-        let values: Vec<Vec<Option<f64>>> = names
-            .iter()
-            .map(|name| {
-                cats.iter()
-                    .map(|c| {
-                        (0..xs.len())
-                            .find(|&i| &xs[i] == c && &ss[i] == name)
-                            .and_then(|i| vs[i])
-                    })
-                    .collect()
-            })
-            .collect();
+        let values = grid(&xs, &ss, &vs, &cats, &names);
         let colors = self.colors(&names);
         let series = names
             .into_iter()
@@ -277,18 +268,7 @@ impl<'a> Header<'a> {
         let hours = |c: usize| self.table.columns[c].contains("hour");
         let xs = order::axis(&xs_t, hours(x));
         let ys = order::axis(&ys_t, hours(y));
-        let values = ys
-            .iter()
-            .map(|yv| {
-                xs.iter()
-                    .map(|xv| {
-                        (0..xs_t.len())
-                            .find(|&i| &xs_t[i] == xv && &ys_t[i] == yv)
-                            .and_then(|i| vs[i])
-                    })
-                    .collect()
-            })
-            .collect();
+        let values = grid(&xs_t, &ys_t, &vs, &xs, &ys);
         Ok(Spec::Heatmap(Heatmap {
             xs,
             ys,
@@ -368,4 +348,27 @@ impl<'a> Header<'a> {
             unit,
         })
     }
+}
+
+/// Values `vs` laid out as one row per `rows` entry and one column per
+/// `cols` entry, row `i` of the data sitting at (`col_of[i]`, `row_of[i]`);
+/// the first data row for a cell wins. One pass over the data.
+fn grid(
+    col_of: &[String],
+    row_of: &[String],
+    vs: &[Option<f64>],
+    cols: &[String],
+    rows: &[String],
+) -> Vec<Vec<Option<f64>>> {
+    let mut at: HashMap<(&str, &str), Option<f64>> = HashMap::with_capacity(vs.len());
+    for ((c, r), v) in col_of.iter().zip(row_of).zip(vs) {
+        at.entry((c.as_str(), r.as_str())).or_insert(*v);
+    }
+    rows.iter()
+        .map(|r| {
+            cols.iter()
+                .map(|c| at.get(&(c.as_str(), r.as_str())).copied().flatten())
+                .collect()
+        })
+        .collect()
 }

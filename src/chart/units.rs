@@ -5,6 +5,8 @@
 //! seconds, minutes, hours or days chosen by magnitude), `count`
 //! (12,345) and `number` (plain).
 
+use crate::text::group_digits;
+
 /// How a column's values are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Unit {
@@ -147,21 +149,9 @@ pub fn fixed(v: f64, decimals: usize, group: bool) -> String {
         Some((i, f)) => (i.to_string(), format!(".{f}")),
         None => (text.clone(), String::new()),
     };
-    let int = if group { thousands(&int) } else { int };
+    let int = if group { group_digits(&int) } else { int };
     let sign = if v < 0.0 && !zero { "−" } else { "" };
     format!("{sign}{int}{frac}")
-}
-
-/// Digits with a comma every three from the right.
-fn thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A value label for raw value `v` in `unit`, for bars and tooltips:

@@ -149,3 +149,38 @@ pub fn spawn_ingest(db: &Path, archive: &Path) -> std::process::Child {
         .spawn()
         .expect("start hookstat")
 }
+
+/// Runs `hookstat report` (from the output's parent folder, so that no
+/// `./reports` of the test's working directory is picked up).
+pub fn report(db: &Path, out: &Path, extra: &[&str]) -> Output {
+    hookstat()
+        .arg("report")
+        .arg("--db")
+        .arg(db)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .current_dir(
+            out.parent()
+                .expect("an output folder inside the test's folder"),
+        )
+        .output()
+        .expect("run hookstat")
+}
+
+/// A CSV file as its header and rows of text.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("a record").iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
