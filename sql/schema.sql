@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS duplicate_deliveries (
 -- there before this file runs. Databases of earlier versions get the
 -- columns added since:
 ALTER TABLE source_files ADD COLUMN IF NOT EXISTS pending_bytes BIGINT;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS id_hash BIGINT;
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');
 

@@ -14,13 +14,9 @@ use indicatif::ProgressBar;
 
 use crate::decode::{FileDecoder, Frame};
 use crate::discover::SourceFile;
-use crate::flatten::cmb::{cmb_row, KNOWN_KEYS};
-use crate::flatten::generic::{flatten_within, FlatLimits};
-use crate::flatten::{payload_key, ENVELOPE_KEYS};
-use crate::records::{
-    FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent, PreviousFile, RawChunk, RawItem,
-};
-use crate::validate::validate;
+use crate::flatten::generic::FlatLimits;
+use crate::flatten::parse_record;
+use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, PreviousFile, RawChunk, RawItem};
 
 /// A chunk is sent on when it holds this many bytes...
 const CHUNK_BYTES: usize = 512 * 1024;
@@ -185,32 +181,13 @@ pub fn parse_chunk(raw: RawChunk, limits: FlatLimits) -> ParsedChunk {
             RawItem::Frame {
                 file,
                 frame: Frame::Record { location, range },
-            } => match validate(&raw.data[range.clone()]) {
-                Ok(valid) => {
-                    let mut issues = valid.issues;
-                    let is_cmb = valid.envelope.event_type == "cmb";
-                    let cmb = is_cmb.then(|| cmb_row(&valid.object, &mut issues));
-                    let flat = flatten_within(
-                        &valid.object,
-                        ENVELOPE_KEYS,
-                        &payload_key(&valid.envelope.event_type),
-                        if is_cmb { KNOWN_KEYS } else { &[] },
-                        limits,
-                    );
-                    issues.extend(flat.issues);
-                    Item::Event {
-                        file,
-                        location,
-                        range,
-                        event: Box::new(ParsedEvent {
-                            envelope: valid.envelope,
-                            cmb,
-                            issues,
-                            flat: flat.rows,
-                            overflow: flat.overflow,
-                        }),
-                    }
-                }
+            } => match parse_record(&raw.data[range.clone()], limits) {
+                Ok(event) => Item::Event {
+                    file,
+                    location,
+                    range,
+                    event: Box::new(event),
+                },
                 Err((reason, message)) => Item::Reject {
                     file,
                     location,

@@ -4,6 +4,10 @@
 
 use std::path::Path;
 
+use duckdb::core::DataChunkHandle;
+use duckdb::ffi::duckdb_string_t;
+use duckdb::types::DuckString;
+
 /// Quotes an SQL identifier.
 pub fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
@@ -48,6 +52,23 @@ pub fn render(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// In a DuckDB scalar function: calls `f` on every input string of the
+/// first argument (None for NULL); `f` writes row `i`.
+pub fn each_string(input: &mut DataChunkHandle, mut f: impl FnMut(usize, Option<&str>)) {
+    let len = input.len();
+    let vector = input.flat_vector(0);
+    let values = unsafe { vector.as_slice_with_len::<duckdb_string_t>(len) };
+    for (i, raw) in values.iter().enumerate() {
+        if vector.row_is_null(i as u64) {
+            f(i, None);
+        } else {
+            let mut raw = *raw;
+            let mut s = DuckString::new(&mut raw);
+            f(i, Some(s.as_str().as_ref()));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -124,7 +124,10 @@ fn select_list(
             || (detect::may_hold_numbers(&ty)
                 && (detect::name_says_phone(&name, paths.get(&name).map(String::as_str))
                     || content));
-        let expr = if detect::is_business_number(&name) {
+        let expr = if table == "events" && name == "id_hash" {
+            // hookstat's own bookkeeping
+            None
+        } else if detect::is_business_number(&name) {
             Some(col)
         } else if table == "events" && name == "payload" {
             // raw JSON holds phone numbers: only with --pii keep
@@ -165,6 +168,9 @@ pub struct TableShape {
     pub source: String,
     /// The partition date expression.
     pub date: &'static str,
+    /// The UTC instant the date is taken from (bounds let DuckDB skip row
+    /// groups outside the dates written).
+    pub time: &'static str,
     /// The SELECT list, with protections.
     pub list: Vec<String>,
     /// What a partition's content depends on besides its row count.
@@ -181,18 +187,20 @@ impl TableShape {
         protector: &Protector,
         manifest: &mut PiiManifest,
     ) -> Result<TableShape> {
-        let (source, date) = if is_child {
+        let (source, date, time) = if is_child {
             (
                 format!(
                     "{} t JOIN events e ON e.event_id = t.event_id",
                     quote(table)
                 ),
                 "CAST(local_ts(e.created_at) AS DATE)",
+                "e.created_at",
             )
         } else {
             (
                 format!("{} t", quote(table)),
                 "CAST(local_ts(t.created_at) AS DATE)",
+                "t.created_at",
             )
         };
         let mut earlier = manifest.tables.get(table).cloned().unwrap_or_default();
@@ -209,6 +217,7 @@ impl TableShape {
         Ok(TableShape {
             source,
             date,
+            time,
             list,
             signature,
         })

@@ -11,6 +11,10 @@ pub mod naming;
 pub mod overflow;
 pub mod types;
 
+use crate::records::ParsedEvent;
+use crate::validate::{validate, Invalid};
+use generic::FlatLimits;
+
 /// The payload key of an event type: `cmb` -> `cmb_payload`.
 pub fn payload_key(event_type: &str) -> String {
     format!("{event_type}_payload")
@@ -18,3 +22,26 @@ pub fn payload_key(event_type: &str) -> String {
 
 /// Envelope keys: they have their own columns and are never flattened.
 pub const ENVELOPE_KEYS: &[&str] = &["event_id", "event_type", "client_account_id", "created_at"];
+
+/// Validates and flattens one record: the event, or why it is rejected.
+pub fn parse_record(bytes: &[u8], limits: FlatLimits) -> Result<ParsedEvent, Invalid> {
+    let valid = validate(bytes)?;
+    let mut issues = valid.issues;
+    let is_cmb = valid.envelope.event_type == "cmb";
+    let cmb = is_cmb.then(|| cmb::cmb_row(&valid.object, &mut issues));
+    let flat = generic::flatten_within(
+        &valid.object,
+        ENVELOPE_KEYS,
+        &payload_key(&valid.envelope.event_type),
+        if is_cmb { cmb::KNOWN_KEYS } else { &[] },
+        limits,
+    );
+    issues.extend(flat.issues);
+    Ok(ParsedEvent {
+        envelope: valid.envelope,
+        cmb,
+        issues,
+        flat: flat.rows,
+        overflow: flat.overflow,
+    })
+}

@@ -6,8 +6,8 @@ use duckdb::{Appender, Connection};
 use serde::Serialize;
 
 use super::dynamic::Registry;
-use super::late;
-use super::run_ids::RunIds;
+use super::history::{self, History};
+use super::run_ids::{id_hash, stored_hash, RunIds};
 use super::state::PreviousFile;
 use super::tables::Batches;
 use super::{
@@ -16,12 +16,14 @@ use super::{
 };
 use crate::budgets::Budgets;
 use crate::discover::SourceFile;
+use crate::flatten::generic::FlatLimits;
+use crate::flatten::parse_record;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
 use crate::sql::render;
 
 /// Whether the run inserted an id twice (after its window forgot ids).
-const WITHIN_RUN_SQL: &str = include_str!("../../sql/late/within_run.sql");
+const WITHIN_RUN_SQL: &str = include_str!("../../sql/history/within_run.sql");
 
 /// What one run did, counted by the loader.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -74,6 +76,12 @@ pub struct Loader<'a> {
     previous: &'a HashMap<String, PreviousFile>,
     /// Ids this run has seen.
     known: RunIds,
+    /// Ids earlier runs may have loaded (None: nothing stored yet).
+    history: Option<History>,
+    /// First deliveries staged as tentative (`history.rs`).
+    tentative: u64,
+    /// Budgets for parsing tentative deliveries again.
+    limits: FlatLimits,
     batches: Batches,
     counts: RunCounts,
     file_records: u64,
@@ -97,6 +105,7 @@ impl<'a> Loader<'a> {
         conn.execute_batch(&super::tables::STAGE_DUPLICATES.create_sql())?;
         conn.execute_batch(STAGE_SQL)?;
         let registry = Registry::load(conn, run_id, budgets)?;
+        let history = History::load(conn)?;
         Ok(Loader {
             conn,
             run_id,
@@ -108,6 +117,9 @@ impl<'a> Loader<'a> {
             } else {
                 RunIds::window(budgets.max_ids_in_memory)
             },
+            history,
+            tentative: 0,
+            limits: FlatLimits::from(&budgets),
             batches: Batches::default(),
             counts: RunCounts::default(),
             file_records: 0,
@@ -171,19 +183,42 @@ impl<'a> Loader<'a> {
         self.counts.records += 1;
         self.file_records += 1;
         let env = &event.envelope;
-        let b = &mut self.batches;
-        if !self.known.insert(&env.event_id) {
+        let hash = id_hash(&env.event_id);
+        let stored = stored_hash(hash);
+        let first_in_run = self.known.insert_hash(hash);
+        let tentative =
+            first_in_run && self.history.as_ref().is_some_and(|h| h.may_contain(stored));
+        if !first_in_run || tentative {
             self.counts.duplicates += 1;
-            b.duplicates
+            self.tentative += u64::from(tentative);
+            self.batches
+                .duplicates
                 .row()
                 .bigint(Some(self.run_id))
                 .text(Some(&env.event_id))
                 .text(Some(&self.paths[file]))
                 .text(Some(location))
                 .text(Some(text))
+                .bigint(Some(stored))
+                .boolean(Some(tentative))
                 .end();
             return Ok(());
         }
+        self.insert(file, location, text, &event, stored)
+    }
+
+    /// Appends a new event's rows: `events`, its flattened rows, its field
+    /// issues.
+    fn insert(
+        &mut self,
+        file: usize,
+        location: &str,
+        text: &str,
+        event: &ParsedEvent,
+        stored: i64,
+    ) -> duckdb::Result<()> {
+        let env = &event.envelope;
+        let b = &mut self.batches;
         self.counts.inserted += 1;
         bump(&mut self.counts.inserted_by_type, &env.event_type);
         b.events
@@ -196,6 +231,7 @@ impl<'a> Loader<'a> {
             .text(Some(location))
             .bigint(Some(self.run_id))
             .text(Some(text))
+            .bigint(Some(stored))
             .end();
         let budget_issues =
             self.registry
@@ -217,6 +253,49 @@ impl<'a> Loader<'a> {
                 .end();
         }
         Ok(())
+    }
+
+    /// Loads the tentative deliveries no earlier run loaded (the filter's
+    /// false positives), parsed again from their staged text.
+    fn settle_tentative(&mut self) -> duckdb::Result<()> {
+        if self.tentative == 0 {
+            return Ok(());
+        }
+        let new = history::settle_tentative(self.conn, self.run_id)?;
+        let files: HashMap<String, usize> = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
+        for row in new {
+            self.counts.duplicates -= 1;
+            let Some(&file) = files.get(&row.source_file) else {
+                continue;
+            };
+            match parse_record(row.payload.as_bytes(), self.limits) {
+                Ok(event) => {
+                    let stored = stored_hash(id_hash(&event.envelope.event_id));
+                    self.insert(file, &row.location, &row.payload, &event, stored)?;
+                }
+                // it parsed when it was read; the same bytes parse again
+                Err((reason, message)) => {
+                    self.counts.rejected += 1;
+                    bump(&mut self.counts.rejected_by_reason, reason.code());
+                    self.batches
+                        .rejects
+                        .row()
+                        .bigint(Some(self.run_id))
+                        .text(Some(&row.source_file))
+                        .text(Some(&row.location))
+                        .text(Some(reason.code()))
+                        .text(Some(&message))
+                        .text(Some(&escape_raw(row.payload.as_bytes())))
+                        .end();
+                }
+            }
+        }
+        self.flush(true)
     }
 
     fn file_done(&mut self, done: FileDone) {
@@ -297,10 +376,9 @@ impl<'a> Loader<'a> {
                 return Ok(None);
             }
         }
+        self.settle_tentative()?;
         self.appenders.iter_mut().for_each(|a| *a = None);
         self.registry.finish()?;
-        let tables = self.registry.run_tables();
-        late::settle(self.conn, self.run_id, &tables, &mut self.counts)?;
         self.compare_duplicates()?;
         self.flush(true)?;
         self.appenders.clear();

@@ -9,7 +9,8 @@
 mod batch;
 pub mod db;
 pub mod dynamic;
-mod late;
+mod history;
+mod id_filter;
 mod loader;
 pub mod run_ids;
 pub mod state;

@@ -43,6 +43,12 @@ pub fn id_hash(event_id: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(event_id.as_bytes())
 }
 
+/// The `events.id_hash` of an id: the low 64 bits of [`id_hash`], as the
+/// BIGINT DuckDB stores.
+pub fn stored_hash(hash: u128) -> i64 {
+    hash as u64 as i64
+}
+
 /// The set of event ids this run has seen.
 pub struct RunIds {
     current: Vec<Shard>,
@@ -86,7 +92,11 @@ impl RunIds {
     /// Adds `event_id`; false when the run has seen it before (within the
     /// window).
     pub fn insert(&mut self, event_id: &str) -> bool {
-        let h = id_hash(event_id);
+        self.insert_hash(id_hash(event_id))
+    }
+
+    /// [`RunIds::insert`] of an id by its [`id_hash`].
+    pub fn insert_hash(&mut self, h: u128) -> bool {
         let shard = (h >> 120) as usize;
         if self.previous.get(shard).is_some_and(|s| s.contains(&h)) {
             return false;

@@ -60,7 +60,10 @@ impl TableSpec {
 
 /// One row per distinct `event_id` ever seen; the first delivery wins.
 /// `source_location` is `line N` or `byte N` (decompressed); `payload` is
-/// the original event as delivered.
+/// the original event as delivered; `id_hash` is hookstat's hash of
+/// `event_id` ([`super::run_ids::stored_hash`]), for deduplicating later
+/// nights without reading the ids (NULL in rows loaded by versions before
+/// it; those are matched on `event_id`).
 pub const EVENTS: TableSpec = TableSpec {
     name: "events",
     temp: false,
@@ -73,6 +76,7 @@ pub const EVENTS: TableSpec = TableSpec {
         ("source_location", Text),
         ("run_id", BigInt),
         ("payload", Json),
+        ("id_hash", BigInt),
     ],
     not_null: &[
         "event_id",
@@ -158,7 +162,10 @@ pub const REJECTS: TableSpec = TableSpec {
     primary_key: &[],
 };
 
-/// Later deliveries of this run, settled when the run finishes.
+/// Later deliveries of this run, settled when the run finishes; a
+/// `tentative` row is the run's first delivery of an id the filter of
+/// stored ids may have seen (`history.rs`): a later delivery if an earlier
+/// run loaded it, else an event loaded when the run finishes.
 pub const STAGE_DUPLICATES: TableSpec = TableSpec {
     name: "stage_duplicates",
     temp: true,
@@ -168,6 +175,8 @@ pub const STAGE_DUPLICATES: TableSpec = TableSpec {
         ("source_file", Text),
         ("source_location", Text),
         ("payload", Text),
+        ("id_hash", BigInt),
+        ("tentative", Bool),
     ],
     not_null: &[],
     primary_key: &[],

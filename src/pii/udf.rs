@@ -6,13 +6,12 @@
 //! `hookstat_pii_json(VARCHAR) -> VARCHAR` (JSON text, kept valid).
 
 use duckdb::core::{DataChunkHandle, Inserter, LogicalTypeHandle, LogicalTypeId};
-use duckdb::ffi::duckdb_string_t;
-use duckdb::types::DuckString;
 use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
 use duckdb::vtab::arrow::WritableVector;
 use duckdb::Connection;
 
 use super::{phone, Protector};
+use crate::sql::each_string;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -33,22 +32,6 @@ fn varchar_to(out: LogicalTypeId) -> Vec<ScalarFunctionSignature> {
         vec![LogicalTypeHandle::from(LogicalTypeId::Varchar)],
         LogicalTypeHandle::from(out),
     )]
-}
-
-/// Calls `f` on every non-NULL input string; `f` writes row `i`.
-fn each_string(input: &mut DataChunkHandle, mut f: impl FnMut(usize, Option<&str>)) {
-    let len = input.len();
-    let vector = input.flat_vector(0);
-    let values = unsafe { vector.as_slice_with_len::<duckdb_string_t>(len) };
-    for (i, raw) in values.iter().enumerate() {
-        if vector.row_is_null(i as u64) {
-            f(i, None);
-        } else {
-            let mut raw = *raw;
-            let mut s = DuckString::new(&mut raw);
-            f(i, Some(s.as_str().as_ref()));
-        }
-    }
 }
 
 struct IsPhone;

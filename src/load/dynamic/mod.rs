@@ -331,15 +331,6 @@ impl<'a> Registry<'a> {
         Ok(hits.into_issues())
     }
 
-    /// The tables this run appended to, each with the first row id of the
-    /// run's rows (after [`Registry::finish`]).
-    pub fn run_tables(&self) -> Vec<(String, i64)> {
-        self.tables
-            .iter()
-            .filter_map(|t| t.run_rows_from.map(|from| (t.name.clone(), from)))
-            .collect()
-    }
-
     /// Appends everything buffered and records new tables and columns.
     pub fn finish(&mut self) -> duckdb::Result<()> {
         for table in &mut self.tables {

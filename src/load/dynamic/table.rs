@@ -13,7 +13,6 @@ use crate::flatten::types::{convert, ColumnType, Typed};
 use crate::sql::{quote, render};
 
 const CREATE_TABLE: &str = include_str!("../../../sql/dynamic/create_table.sql");
-const NEXT_ROW_ID: &str = include_str!("../../../sql/dynamic/next_row_id.sql");
 const ADD_COLUMN: &str = include_str!("../../../sql/dynamic/add_column.sql");
 const WIDEN_COLUMN: &str = include_str!("../../../sql/dynamic/widen_column.sql");
 
@@ -87,9 +86,6 @@ pub struct DynamicTable<'a> {
     names: Names,
     batch: Batch,
     appender: Option<Appender<'a>>,
-    /// First row id of this run's rows (set before the run's first append):
-    /// rows at or above it were written by this run.
-    pub run_rows_from: Option<i64>,
 }
 
 impl<'a> DynamicTable<'a> {
@@ -132,7 +128,6 @@ impl<'a> DynamicTable<'a> {
             names,
             batch,
             appender: None,
-            run_rows_from: None,
         };
         table.rebuild_batch();
         table
@@ -172,14 +167,6 @@ impl<'a> DynamicTable<'a> {
             .batch
             .take()
             .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
-        if self.run_rows_from.is_none() {
-            self.run_rows_from = Some(if self.is_new {
-                0
-            } else {
-                let sql = render(NEXT_ROW_ID, &[("table", &quote(&self.name))]);
-                conn.query_row(&sql, [], |r| r.get(0))?
-            });
-        }
         if self.appender.is_none() {
             self.appender = Some(conn.appender(&self.name)?);
         }
