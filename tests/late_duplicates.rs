@@ -1,6 +1,7 @@
 //! Re-deliveries of events an earlier run loaded, in every table: the run
 //! deduplicates within itself while loading and against the stored history
-//! with one join before it commits. The expected counts are worked out by
+//! with a filter of the stored ids, confirmed by one query before it
+//! commits. The expected counts are worked out by
 //! hand from the two nights written here.
 
 mod common;
@@ -220,4 +221,60 @@ fn a_run_bigger_than_its_id_window_still_loads_each_event_once() {
     let (code, s, _) = ingest(&db, &[&both], &["--max-ids-in-memory", "100000"]);
     assert_eq!(code, 0);
     assert_eq!(s["inserted"], s_exact["inserted"]);
+}
+
+#[test]
+fn a_database_of_an_earlier_version_gains_id_hashes_and_still_deduplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a");
+    sample(&archive, 2000, 13, &["--layout", "ndjson"]);
+    let db = dir.path().join("h.duckdb");
+    let s1 = ingest_ok(&db, &[&archive]);
+    // as an earlier version left it: no id_hash column
+    duckdb::Connection::open(&db)
+        .unwrap()
+        .execute_batch("ALTER TABLE events DROP COLUMN id_hash")
+        .unwrap();
+    let before = row_counts(&db);
+    let copy = dir.path().join("copy");
+    copy_tree(&archive, &copy);
+    let s2 = ingest_ok(&db, &[&copy]);
+    assert_eq!(s2["inserted"], 0);
+    assert_eq!(
+        s2["duplicates"].as_i64(),
+        Some(s1["inserted"].as_i64().unwrap() + s1["duplicates"].as_i64().unwrap())
+    );
+    assert_eq!(row_counts(&db), before);
+    assert_eq!(
+        scalar(&db, "SELECT count(*) FROM events WHERE id_hash IS NULL"),
+        0
+    );
+}
+
+#[test]
+fn new_events_into_a_history_load_as_into_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    sample(&old, 4000, 21, &["--layout", "ndjson"]);
+    sample(&new, 4000, 22, &["--layout", "ndjson"]);
+    let alone = ingest_ok(&dir.path().join("alone.duckdb"), &[&new]);
+    let db = dir.path().join("h.duckdb");
+    ingest_ok(&db, &[&old]);
+    let before = scalar(&db, "SELECT count(*) FROM events");
+    // the second archive's ids are its own: whatever the filter of stored
+    // ids guesses, every event loads, once
+    let night = ingest_ok(&db, &[&new]);
+    for key in [
+        "records",
+        "inserted",
+        "duplicates",
+        "rejected",
+        "field_issues",
+    ] {
+        assert_eq!(night[key], alone[key], "{key}");
+    }
+    assert_eq!(
+        scalar(&db, "SELECT count(*) FROM events"),
+        before + alone["inserted"].as_i64().unwrap()
+    );
 }

@@ -132,3 +132,101 @@ pub fn settle_tentative(conn: &Connection, run_id: i64) -> duckdb::Result<Vec<Ne
     conn.execute_batch(TAKE_NEW)?;
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::db::apply_schema;
+    use crate::load::tables::STAGE_DUPLICATES;
+
+    fn hash_of(id: &str) -> i64 {
+        stored_hash(id_hash(id))
+    }
+
+    fn store(conn: &Connection, id: &str, hash: Option<i64>) {
+        conn.execute(
+            "INSERT INTO events (event_id, event_type, source_file, source_location, run_id, payload, id_hash)
+             VALUES (?, 'cmb', 'old.ndjson', 'line 1', 1, '{}', ?)",
+            params![id, hash],
+        )
+        .unwrap();
+    }
+
+    fn database() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        apply_schema(&conn).unwrap();
+        conn.execute_batch(&STAGE_DUPLICATES.create_sql()).unwrap();
+        conn
+    }
+
+    #[test]
+    fn only_tentative_ids_no_earlier_run_loaded_are_loaded_once() {
+        let conn = database();
+        store(&conn, "a", Some(hash_of("a")));
+        // run 2: "a" again (a re-delivery), "b" twice (a false positive of
+        // the filter, seen twice after the run forgot it), "c" a duplicate
+        // within the run
+        for (id, tentative, location) in [
+            ("a", true, "line 1"),
+            ("b", true, "line 2"),
+            ("b", true, "line 3"),
+            ("c", false, "line 4"),
+        ] {
+            conn.execute(
+                "INSERT INTO stage_duplicates VALUES (2, ?, 'night.ndjson', ?, ?, ?, ?)",
+                params![
+                    id,
+                    location,
+                    format!("{{\"event_id\":\"{id}\"}}"),
+                    hash_of(id),
+                    tentative
+                ],
+            )
+            .unwrap();
+        }
+        let new = settle_tentative(&conn, 2).unwrap();
+        let new: Vec<(&str, &str, &str)> = new
+            .iter()
+            .map(|n| {
+                (
+                    n.source_file.as_str(),
+                    n.location.as_str(),
+                    n.payload.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(new, [("night.ndjson", "line 2", "{\"event_id\":\"b\"}")]);
+        let left: Vec<String> = conn
+            .prepare("SELECT source_location FROM stage_duplicates ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(left, ["line 1", "line 3", "line 4"]);
+    }
+
+    #[test]
+    fn the_filter_holds_every_stored_id_and_fills_in_missing_hashes() {
+        let conn = database();
+        assert!(History::load(&conn).unwrap().is_none());
+        store(&conn, "kept", Some(hash_of("kept")));
+        // stored by a version before id_hash
+        store(&conn, "older", None);
+        let history = History::load(&conn).unwrap().unwrap();
+        assert!(history.may_contain(hash_of("kept")));
+        assert!(history.may_contain(hash_of("older")));
+        let filled: i64 = conn
+            .query_row(
+                "SELECT id_hash FROM events WHERE event_id = 'older'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(filled, hash_of("older"));
+        let unseen = (0..1000)
+            .filter(|i| history.may_contain(hash_of(&format!("new-{i}"))))
+            .count();
+        assert!(unseen < 10, "{unseen} of 1000 new ids looked stored");
+    }
+}
