@@ -102,12 +102,13 @@ if [ "$mode" = full ]; then
   fi
   timed "report 10M" 10000000 "$bin" report --db "$work/h10.duckdb" --out "$work/rep10m"
   BEFORE="rm -rf $work/exp10m" timed "first export 10M" 10000000 "$bin" export --db "$work/h10.duckdb" --out "$work/exp10m"
-  BEFORE="cp $work/h10.duckdb $work/n.duckdb" timed "night into 10M history" "$night_events" \
+  # sync: the copy's dirty pages are not written back during the timed run
+  BEFORE="cp $work/h10.duckdb $work/n.duckdb; sync" timed "night into 10M history" "$night_events" \
     "$bin" ingest --db "$work/n.duckdb" --json "$work/night"
   BEFORE="rm -rf $work/expn; cp -r $work/exp10m $work/expn" timed "export after the night, 10M" "$night_events" \
     "$bin" export --db "$work/n.duckdb" --out "$work/expn"
   timed "report after the night, 10M" "$night_events" "$bin" report --db "$work/n.duckdb" --out "$work/repn"
-  BEFORE="fresh e" timed "night into empty database" "$night_events" \
+  BEFORE="fresh e; sync" timed "night into empty database" "$night_events" \
     "$bin" ingest --db "$work/e.duckdb" --json "$work/night"
 fi
 

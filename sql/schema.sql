@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS duplicate_deliveries (
 -- columns added since:
 ALTER TABLE source_files ADD COLUMN IF NOT EXISTS pending_bytes BIGINT;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS id_hash BIGINT;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS payload_hash BIGINT;
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');
 

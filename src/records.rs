@@ -74,6 +74,14 @@ pub struct ParsedEvent {
     pub flat: Vec<FlatRow>,
     /// Parts over a flattening budget, for the event row's `_overflow`.
     pub overflow: Vec<OverflowPart>,
+    /// [`payload_hash`] of the record's bytes.
+    pub payload_hash: i64,
+}
+
+/// The hash of a record's bytes as `events.payload_hash` stores it (XXH3,
+/// 64 bits): equal bytes, equal hash.
+pub fn payload_hash(bytes: &[u8]) -> i64 {
+    xxhash_rust::xxh3::xxh3_64(bytes) as i64
 }
 
 /// A parsed item.

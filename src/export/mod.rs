@@ -124,7 +124,7 @@ fn select_list(
             || (detect::may_hold_numbers(&ty)
                 && (detect::name_says_phone(&name, paths.get(&name).map(String::as_str))
                     || content));
-        let expr = if table == "events" && name == "id_hash" {
+        let expr = if table == "events" && matches!(name.as_str(), "id_hash" | "payload_hash") {
             // hookstat's own bookkeeping
             None
         } else if detect::is_business_number(&name) {

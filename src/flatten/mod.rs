@@ -11,7 +11,7 @@ pub mod naming;
 pub mod overflow;
 pub mod types;
 
-use crate::records::ParsedEvent;
+use crate::records::{payload_hash, ParsedEvent};
 use crate::validate::{validate, Invalid};
 use generic::FlatLimits;
 
@@ -43,5 +43,6 @@ pub fn parse_record(bytes: &[u8], limits: FlatLimits) -> Result<ParsedEvent, Inv
         issues,
         flat: flat.rows,
         overflow: flat.overflow,
+        payload_hash: payload_hash(bytes),
     })
 }

@@ -52,11 +52,10 @@ impl History {
         }
         let mut filter = IdFilter::with_capacity(stored as usize);
         let mut stmt = conn.prepare(STORED_HASHES)?;
-        for batch in stmt.query_arrow([])? {
+        for batch in stmt.stream_arrow([])? {
+            let batch = batch?;
             if let Some(hashes) = batch.column(0).as_any().downcast_ref::<Int64Array>() {
-                for &h in hashes.values().iter() {
-                    filter.insert(h as u64);
-                }
+                filter.insert_all(hashes.values());
             }
         }
         Ok(Some(History { filter }))
@@ -173,7 +172,7 @@ mod tests {
             ("c", false, "line 4"),
         ] {
             conn.execute(
-                "INSERT INTO stage_duplicates VALUES (2, ?, 'night.ndjson', ?, ?, ?, ?)",
+                "INSERT INTO stage_duplicates VALUES (2, ?, 'night.ndjson', ?, ?, ?, ?, 0)",
                 params![
                     id,
                     location,

@@ -5,22 +5,19 @@ use std::collections::{BTreeMap, HashMap};
 use duckdb::{Appender, Connection};
 use serde::Serialize;
 
+use super::compare;
 use super::dynamic::Registry;
 use super::history::{self, History};
 use super::run_ids::{id_hash, stored_hash, RunIds};
 use super::state::PreviousFile;
 use super::tables::Batches;
-use super::{
-    COMPARED_DUPLICATES_SQL, DUPLICATES_WITH_FIRST_SQL, FINISH_RUN_SQL, FIRST_BOUNDS_SQL,
-    FIRST_DELIVERIES_SQL, IDENTICAL_DUPLICATES_SQL, STAGE_SQL,
-};
+use super::{FINISH_RUN_SQL, STAGE_SQL};
 use crate::budgets::Budgets;
 use crate::discover::SourceFile;
 use crate::flatten::generic::FlatLimits;
 use crate::flatten::parse_record;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
-use crate::sql::render;
 
 /// Whether the run inserted an id twice (after its window forgot ids).
 const WITHIN_RUN_SQL: &str = include_str!("../../sql/history/within_run.sql");
@@ -201,6 +198,7 @@ impl<'a> Loader<'a> {
                 .text(Some(text))
                 .bigint(Some(stored))
                 .boolean(Some(tentative))
+                .bigint(Some(event.payload_hash))
                 .end();
             return Ok(());
         }
@@ -232,6 +230,7 @@ impl<'a> Loader<'a> {
             .bigint(Some(self.run_id))
             .text(Some(text))
             .bigint(Some(stored))
+            .bigint(Some(event.payload_hash))
             .end();
         let budget_issues =
             self.registry
@@ -379,65 +378,10 @@ impl<'a> Loader<'a> {
         self.settle_tentative()?;
         self.appenders.iter_mut().for_each(|a| *a = None);
         self.registry.finish()?;
-        self.compare_duplicates()?;
+        self.counts.conflicts += compare::settle(self.conn)?;
         self.flush(true)?;
         self.appenders.clear();
         self.conn.execute_batch(FINISH_RUN_SQL)?;
         Ok(Some(self.counts))
-    }
-
-    /// Copies the payloads of the first deliveries of this run's later
-    /// deliveries into `stage_first`, reading only the row groups within
-    /// their run and creation-time bounds (a retry of last night's event
-    /// does not read the whole history's payloads).
-    fn stage_first_deliveries(&self) -> duckdb::Result<()> {
-        type Bounds = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
-        let (run_low, run_high, time_low, time_high, null_times): Bounds =
-            self.conn.query_row(FIRST_BOUNDS_SQL, [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?;
-        let mut bounds = match (run_low, run_high) {
-            (Some(low), Some(high)) => format!("e.run_id BETWEEN {low} AND {high}"),
-            _ => "false".to_string(),
-        };
-        if let (Some(low), Some(high), 0) = (time_low, time_high, null_times) {
-            bounds.push_str(&format!(
-                " AND e.created_at BETWEEN make_timestamp({low}) AND make_timestamp({high})"
-            ));
-        }
-        self.conn
-            .execute_batch(&render(FIRST_DELIVERIES_SQL, &[("bounds", &bounds)]))
-    }
-
-    /// Records each later delivery with whether its content equals the
-    /// first delivery's (as JSON values: key order and spacing do not
-    /// count). Byte-identical retries are settled in SQL; the others stream
-    /// through here one pair at a time, keeping only the verdicts.
-    fn compare_duplicates(&mut self) -> duckdb::Result<()> {
-        self.stage_first_deliveries()?;
-        self.conn.execute_batch(IDENTICAL_DUPLICATES_SQL)?;
-        let mut verdicts: Vec<(i64, bool)> = Vec::new();
-        {
-            let mut stmt = self.conn.prepare(DUPLICATES_WITH_FIRST_SQL)?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let later: String = row.get(1)?;
-                let first: String = row.get(2)?;
-                let same = serde_json::from_str::<serde_json::Value>(&later).ok()
-                    == serde_json::from_str::<serde_json::Value>(&first).ok();
-                verdicts.push((row.get(0)?, same));
-            }
-        }
-        self.counts.conflicts += verdicts.iter().filter(|(_, same)| !same).count() as u64;
-        if !verdicts.is_empty() {
-            let mut appender = self.conn.appender("stage_compared")?;
-            for (stage_row, same) in verdicts {
-                appender.append_row(duckdb::params![stage_row, same])?;
-            }
-            appender.flush()?;
-            drop(appender);
-            self.conn.execute_batch(COMPARED_DUPLICATES_SQL)?;
-        }
-        Ok(())
     }
 }

@@ -7,6 +7,7 @@
 //! commits. Nothing is visible to readers before that commit.
 
 mod batch;
+mod compare;
 pub mod db;
 pub mod dynamic;
 mod history;
@@ -20,15 +21,5 @@ pub use loader::{Loader, RunCounts};
 
 /// Per-run staging DDL.
 pub const STAGE_SQL: &str = include_str!("../../sql/stage.sql");
-/// Later deliveries next to their first delivery.
-pub const DUPLICATES_WITH_FIRST_SQL: &str = include_str!("../../sql/duplicates_with_first.sql");
-/// Run and time bounds of the first deliveries of this run's duplicates.
-pub const FIRST_BOUNDS_SQL: &str = include_str!("../../sql/first_bounds.sql");
-/// Payloads of those first deliveries -> `stage_first`.
-pub const FIRST_DELIVERIES_SQL: &str = include_str!("../../sql/first_deliveries.sql");
-/// Byte-identical later deliveries -> `duplicate_deliveries`.
-pub const IDENTICAL_DUPLICATES_SQL: &str = include_str!("../../sql/identical_duplicates.sql");
-/// Compared later deliveries -> `duplicate_deliveries`.
-pub const COMPARED_DUPLICATES_SQL: &str = include_str!("../../sql/compared_duplicates.sql");
 /// Settles a run: file state.
 pub const FINISH_RUN_SQL: &str = include_str!("../../sql/finish_run.sql");

@@ -63,7 +63,10 @@ impl TableSpec {
 /// the original event as delivered; `id_hash` is hookstat's hash of
 /// `event_id` ([`super::run_ids::stored_hash`]), for deduplicating later
 /// nights without reading the ids (NULL in rows loaded by versions before
-/// it; those are matched on `event_id`).
+/// it: the first run after an upgrade fills it in); `payload_hash` is the
+/// hash of the payload's bytes ([`crate::records::payload_hash`]), so that
+/// a same-byte retry is settled without reading the payload (NULL in rows
+/// loaded before it: those are compared by payload).
 pub const EVENTS: TableSpec = TableSpec {
     name: "events",
     temp: false,
@@ -77,6 +80,7 @@ pub const EVENTS: TableSpec = TableSpec {
         ("run_id", BigInt),
         ("payload", Json),
         ("id_hash", BigInt),
+        ("payload_hash", BigInt),
     ],
     not_null: &[
         "event_id",
@@ -177,6 +181,7 @@ pub const STAGE_DUPLICATES: TableSpec = TableSpec {
         ("payload", Text),
         ("id_hash", BigInt),
         ("tentative", Bool),
+        ("payload_hash", BigInt),
     ],
     not_null: &[],
     primary_key: &[],

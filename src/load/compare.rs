@@ -1,0 +1,77 @@
+//! Settling a run's later deliveries: each goes to `duplicate_deliveries`
+//! with whether its content equals the first delivery's.
+//!
+//! The first deliveries are read only within their run and creation-time
+//! bounds (a retry of last night's event does not read the whole history).
+//! Retries with the same bytes, the usual case, are settled by the stored
+//! hash of the bytes without reading a payload; the others are compared as
+//! JSON values (key order and spacing do not count), one pair at a time,
+//! keeping only the verdicts.
+
+use duckdb::Connection;
+
+use crate::sql::render;
+
+const FIRST_BOUNDS: &str = include_str!("../../sql/duplicates/first_bounds.sql");
+const FIRST_KEYS: &str = include_str!("../../sql/duplicates/first_keys.sql");
+const IDENTICAL: &str = include_str!("../../sql/duplicates/identical.sql");
+const DIFFERING: &str = include_str!("../../sql/duplicates/differing.sql");
+const FIRST_PAYLOADS: &str = include_str!("../../sql/duplicates/first_payloads.sql");
+const WITH_FIRST: &str = include_str!("../../sql/duplicates/with_first.sql");
+const COMPARED: &str = include_str!("../../sql/duplicates/compared.sql");
+
+/// Records every row of `stage_duplicates` in `duplicate_deliveries`;
+/// returns how many differ in content from their first delivery.
+pub fn settle(conn: &Connection) -> duckdb::Result<u64> {
+    let bounds = first_bounds(conn)?;
+    conn.execute_batch(&render(FIRST_KEYS, &[("bounds", &bounds)]))?;
+    conn.execute_batch(IDENTICAL)?;
+    let differing: i64 = conn.query_row(DIFFERING, [], |r| r.get(0))?;
+    if differing == 0 {
+        return Ok(0);
+    }
+    conn.execute_batch(&render(FIRST_PAYLOADS, &[("bounds", &bounds)]))?;
+    let mut verdicts: Vec<(i64, bool)> = Vec::new();
+    {
+        let mut stmt = conn.prepare(WITH_FIRST)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let later: String = row.get(1)?;
+            let first: String = row.get(2)?;
+            let same = serde_json::from_str::<serde_json::Value>(&later).ok()
+                == serde_json::from_str::<serde_json::Value>(&first).ok();
+            verdicts.push((row.get(0)?, same));
+        }
+    }
+    let conflicts = verdicts.iter().filter(|(_, same)| !same).count() as u64;
+    if !verdicts.is_empty() {
+        let mut appender = conn.appender("stage_compared")?;
+        for (stage_row, same) in verdicts {
+            appender.append_row(duckdb::params![stage_row, same])?;
+        }
+        appender.flush()?;
+        drop(appender);
+        conn.execute_batch(COMPARED)?;
+    }
+    Ok(conflicts)
+}
+
+/// The bounds of the first deliveries' run ids and creation times, as an
+/// SQL condition on `e` with constants (so that zone maps prune).
+fn first_bounds(conn: &Connection) -> duckdb::Result<String> {
+    type Bounds = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
+    let (run_low, run_high, time_low, time_high, null_times): Bounds =
+        conn.query_row(FIRST_BOUNDS, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+    let mut bounds = match (run_low, run_high) {
+        (Some(low), Some(high)) => format!("e.run_id BETWEEN {low} AND {high}"),
+        _ => "false".to_string(),
+    };
+    if let (Some(low), Some(high), 0) = (time_low, time_high, null_times) {
+        bounds.push_str(&format!(
+            " AND e.created_at BETWEEN make_timestamp({low}) AND make_timestamp({high})"
+        ));
+    }
+    Ok(bounds)
+}
