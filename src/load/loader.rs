@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use duckdb::{Appender, Connection};
+use duckdb::Connection;
 use serde::Serialize;
 
+use super::append::RowGroupAppender;
 use super::compare;
 use super::dynamic::Registry;
 use super::history::{self, History};
@@ -84,7 +85,7 @@ pub struct Loader<'a> {
     file_records: u64,
     file_rejects: u64,
     /// One long-lived appender per batch (same order as `Batches::all_mut`).
-    appenders: Vec<Option<Appender<'a>>>,
+    appenders: Vec<Option<RowGroupAppender<'a>>>,
     /// `cmb_requests`, `<type>_events` and their child tables.
     registry: Registry<'a>,
 }
@@ -347,10 +348,10 @@ impl<'a> Loader<'a> {
                 .take()
                 .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
             if self.appenders[i].is_none() {
-                self.appenders[i] = Some(self.conn.appender(batch.table())?);
+                self.appenders[i] = Some(RowGroupAppender::new(self.conn, batch.table())?);
             }
             if let Some(appender) = self.appenders[i].as_mut() {
-                appender.append_record_batch(rows)?;
+                appender.append(rows)?;
             }
         }
         if all {

@@ -6,6 +6,7 @@
 //! wins), settles duplicates and file state; the caller records the run and
 //! commits. Nothing is visible to readers before that commit.
 
+mod append;
 mod batch;
 mod compare;
 pub mod db;

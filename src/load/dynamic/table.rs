@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use duckdb::{Appender, Connection};
+use duckdb::Connection;
 
+use super::super::append::RowGroupAppender;
 use super::super::batch::{Batch, Kind, RowWriter};
 use crate::budgets::Budget;
 use crate::flatten::generic::{Cell, Leaf};
@@ -85,7 +86,7 @@ pub struct DynamicTable<'a> {
     by_path: HashMap<String, usize>,
     names: Names,
     batch: Batch,
-    appender: Option<Appender<'a>>,
+    appender: Option<RowGroupAppender<'a>>,
 }
 
 impl<'a> DynamicTable<'a> {
@@ -168,10 +169,10 @@ impl<'a> DynamicTable<'a> {
             .take()
             .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
         if self.appender.is_none() {
-            self.appender = Some(conn.appender(&self.name)?);
+            self.appender = Some(RowGroupAppender::new(conn, &self.name)?);
         }
         if let Some(appender) = self.appender.as_mut() {
-            appender.append_record_batch(rows)?;
+            appender.append(rows)?;
         }
         Ok(())
     }
