@@ -262,7 +262,7 @@ impl<'a> Loader<'a> {
             return Ok(());
         }
         let new = history::settle_tentative(self.conn, self.run_id)?;
-        let files: HashMap<String, usize> = self
+        let mut files: HashMap<String, usize> = self
             .paths
             .iter()
             .enumerate()
@@ -270,9 +270,11 @@ impl<'a> Loader<'a> {
             .collect();
         for row in new {
             self.counts.duplicates -= 1;
-            let Some(&file) = files.get(&row.source_file) else {
-                continue;
-            };
+            // staged from this run's paths; a name not among them is kept
+            let file = *files.entry(row.source_file.clone()).or_insert_with(|| {
+                self.paths.push(row.source_file.clone());
+                self.paths.len() - 1
+            });
             match parse_record(row.payload.as_bytes(), self.limits) {
                 Ok(event) => {
                     let stored = stored_hash(id_hash(&event.envelope.event_id));
