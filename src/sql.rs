@@ -65,8 +65,12 @@ pub fn each_string(input: &mut DataChunkHandle, mut f: impl FnMut(usize, Option<
             f(i, None);
         } else {
             let mut raw = *raw;
-            let mut s = DuckString::new(&mut raw);
-            f(i, Some(s.as_str().as_ref()));
+            let bytes = DuckString::new(&mut raw).as_bytes();
+            // valid UTF-8 (the rule) is borrowed; anything else replaced
+            match std::str::from_utf8(bytes) {
+                Ok(text) => f(i, Some(text)),
+                Err(_) => f(i, Some(&String::from_utf8_lossy(bytes))),
+            }
         }
     }
 }

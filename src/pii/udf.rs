@@ -5,6 +5,8 @@
 //! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text) and
 //! `hookstat_pii_json(VARCHAR) -> VARCHAR` (JSON text, kept valid).
 
+use std::borrow::Cow;
+
 use duckdb::core::{DataChunkHandle, Inserter, LogicalTypeHandle, LogicalTypeId};
 use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
 use duckdb::vtab::arrow::WritableVector;
@@ -69,12 +71,12 @@ impl VScalar for IsPhone {
 fn map_strings(
     input: &mut DataChunkHandle,
     output: &mut dyn WritableVector,
-    f: impl Fn(&str) -> String,
+    f: impl for<'s> Fn(&'s str) -> Cow<'s, str>,
 ) -> Result<(), Failure> {
     let mut out = output.flat_vector();
     let mut nulls = Vec::new();
     each_string(input, |i, s| match s {
-        Some(s) => out.insert(i, f(s).as_str()),
+        Some(s) => out.insert(i, f(s).as_ref()),
         None => nulls.push(i),
     });
     for i in nulls {
@@ -105,9 +107,9 @@ impl VScalar for Protect {
         output: &mut dyn WritableVector,
     ) -> Result<(), Failure> {
         match mode {
-            Mode::Value => map_strings(input, output, |s| p.value(s)),
-            Mode::Text => map_strings(input, output, |s| p.text(s).into_owned()),
-            Mode::Json => map_strings(input, output, |s| p.json(s)),
+            Mode::Value => map_strings(input, output, |s| Cow::Owned(p.value(s))),
+            Mode::Text => map_strings(input, output, |s| p.text(s)),
+            Mode::Json => map_strings(input, output, |s| Cow::Owned(p.json(s))),
         }
     }
 
