@@ -1,10 +1,12 @@
 //! Stage 5: load parsed items into DuckDB, inside one transaction per run.
 //!
-//! The [`Loader`] deduplicates on `event_id` within the run, buffers rows as
-//! Arrow batches and appends them; [`Loader::finish`] finds the run's events
-//! an earlier run already loaded with one join (`late.rs`: first delivery
-//! wins), settles duplicates and file state; the caller records the run and
-//! commits. Nothing is visible to readers before that commit.
+//! The [`Loader`] deduplicates on `event_id` within the run and against
+//! earlier runs before anything is appended (`history.rs`: a filter of the
+//! stored ids, possible re-deliveries staged and settled by one query; first
+//! delivery wins), buffers rows as Arrow batches and appends them in whole
+//! row groups (`append.rs`); [`Loader::finish`] settles duplicates
+//! (`compare.rs`) and file state; the caller records the run and commits.
+//! Nothing is visible to readers before that commit.
 
 mod append;
 mod batch;

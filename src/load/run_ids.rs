@@ -1,5 +1,5 @@
 //! The event ids seen in this run, for deduplication within the run (the
-//! ids of earlier runs stay in the database: `late.rs`). Kept as 128-bit
+//! ids of earlier runs are checked by `history.rs`). Kept as 128-bit
 //! hashes in 256 shards (growing never copies the whole set at once).
 //!
 //! Memory is bounded: with a `window`, only the most recent ids are held,
