@@ -230,10 +230,12 @@ fn a_database_of_an_earlier_version_gains_id_hashes_and_still_deduplicates() {
     sample(&archive, 2000, 13, &["--layout", "ndjson"]);
     let db = dir.path().join("h.duckdb");
     let s1 = ingest_ok(&db, &[&archive]);
-    // as an earlier version left it: no id_hash column
+    // as an earlier version left it: no id_hash or payload_hash column
     duckdb::Connection::open(&db)
         .unwrap()
-        .execute_batch("ALTER TABLE events DROP COLUMN id_hash")
+        .execute_batch(
+            "ALTER TABLE events DROP COLUMN id_hash; ALTER TABLE events DROP COLUMN payload_hash",
+        )
         .unwrap();
     let before = row_counts(&db);
     let copy = dir.path().join("copy");
@@ -248,6 +250,16 @@ fn a_database_of_an_earlier_version_gains_id_hashes_and_still_deduplicates() {
     assert_eq!(
         scalar(&db, "SELECT count(*) FROM events WHERE id_hash IS NULL"),
         0
+    );
+    // compared as JSON (no stored byte hash yet): the copies differ from
+    // their first deliveries exactly where the first run's retries did
+    assert_eq!(s2["conflicts"], s1["conflicts"]);
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT count(*) FROM duplicate_deliveries WHERE run_id = 2 AND same_content"
+        ),
+        s2["duplicates"].as_i64().unwrap() - s1["conflicts"].as_i64().unwrap()
     );
 }
 
