@@ -1,7 +1,9 @@
-//! Writing one table's changed partitions: which partitions changed since
-//! the last export (row count and shape signature), one `COPY …
-//! PARTITION_BY` of those dates into a staging folder, then each file
-//! renamed into place, and partitions that no longer exist removed.
+//! Writing one table's changed partitions. A partition whose shape is
+//! unchanged and that only gained rows gets one more file with the rows of
+//! the runs since the last export (the cost of a night is what it added);
+//! any other change rewrites it whole. Files are written by `COPY …
+//! PARTITION_BY` into a staging folder, then renamed into place, and
+//! partitions that no longer exist are removed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,60 +11,198 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 
+use super::state::{ExportState, TableState, Written};
 use super::{ExportSummary, TableShape, NULL_PARTITION};
-use crate::sql::{path_literal, render};
+use crate::sql::{path_literal, quote, render};
 
 const COPY_SQL: &str = include_str!("../../sql/export/copy_partition.sql");
 const PARTITIONS_SQL: &str = include_str!("../../sql/export/partitions.sql");
 
-/// A partition to write: its date, folder name, rows and signature.
-type Changed = (Option<String>, String, i64, String);
+/// Files a partition may have before it is rewritten as one.
+const MAX_FILES: usize = 16;
 
-/// Exports the changed partitions of `table`; `done` is its part of the
-/// export state (partition folder -> signature), updated.
+/// Where one table is exported, and up to which run.
+pub struct Target<'a> {
+    /// The export folder.
+    pub out: &'a Path,
+    /// The table.
+    pub table: &'a str,
+    /// What it reads and writes.
+    pub shape: &'a TableShape,
+    /// The newest run in the database.
+    pub now_run: i64,
+}
+
+/// A partition to write.
+#[derive(Debug, Clone)]
+struct Changed {
+    /// Its date (None: rows without one).
+    day: Option<String>,
+    /// Its folder name.
+    folder: String,
+    /// Rows to write now.
+    rows: i64,
+    /// Rows it holds afterwards.
+    total: i64,
+    /// Files kept (an addition) or none (a rewrite).
+    kept: Vec<String>,
+}
+
+/// Exports the changed partitions of one table and records them in `state`
+/// (which is written before any file moves, without the partitions about
+/// to change).
 pub fn export_table(
     conn: &Connection,
-    out: &Path,
-    table: &str,
-    shape: &TableShape,
-    done: &mut BTreeMap<String, String>,
+    target: &Target,
+    state: &mut ExportState,
     summary: &mut ExportSummary,
 ) -> Result<()> {
-    let sql = render(
-        PARTITIONS_SQL,
-        &[("source", &shape.source), ("date", shape.date)],
-    );
-    let parts: Vec<(Option<String>, i64)> = conn
-        .prepare(&sql)?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    remove_stale(out, table, &parts, done)?;
-    let changed: Vec<Changed> = parts
-        .into_iter()
-        .filter_map(|(day, rows)| {
-            let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
-            let signature = format!("{rows}|{}", shape.signature);
-            let file = partition_dir(out, table, &folder).join("part-0.parquet");
-            if done.get(&folder) == Some(&signature) && file.exists() {
-                summary.partitions_unchanged += 1;
-                None
-            } else {
-                Some((day, folder, rows, signature))
-            }
-        })
-        .collect();
-    if changed.is_empty() {
+    let Target {
+        out, table, shape, ..
+    } = *target;
+    let record = state.tables.entry(table.to_string()).or_default();
+    let since = record.through_run;
+    let newer = newer_counts(conn, table, shape, record)?;
+    let parts = match &newer {
+        Some(newer) => newer.clone(),
+        None => row_counts(conn, &shape.source, shape.date, "true")?,
+    };
+    remove_stale(out, table, &parts, &mut record.partitions)?;
+    let mut rewrite = Vec::new();
+    let mut add = Vec::new();
+    for (folder, (day, rows)) in parts {
+        let dir = partition_dir(out, table, &folder);
+        let kept = record.partitions.get(&folder).filter(|w| {
+            w.signature == shape.signature && w.files.iter().all(|f| dir.join(f).exists())
+        });
+        let change = |rows: i64, kept: Vec<String>| Changed {
+            day: day.clone(),
+            folder: folder.clone(),
+            rows,
+            total: rows,
+            kept,
+        };
+        match kept {
+            Some(w) if w.rows == rows => summary.partitions_unchanged += 1,
+            // only the rows of newer runs are new (counted, not inferred)
+            Some(w) if newer.is_some() && w.rows < rows && w.files.len() < MAX_FILES => add.push(
+                Changed {
+                    total: rows,
+                    ..change(rows - w.rows, w.files.clone())
+                },
+            ),
+            _ => rewrite.push(change(rows, Vec::new())),
+        }
+    }
+    if rewrite.is_empty() && add.is_empty() {
+        record.through_run = target.now_run;
         return Ok(());
     }
-    let staging = copy_changed(conn, out, table, shape, &changed)?;
-    for (_, folder, rows, signature) in changed {
-        move_into_place(&staging, out, table, &folder)?;
-        done.insert(folder, signature);
+    for c in rewrite.iter().chain(&add) {
+        record.partitions.remove(&c.folder);
+    }
+    state.write(out)?;
+    let mut written = write(conn, target, &rewrite, None, summary)?;
+    written.extend(write(conn, target, &add, Some(since), summary)?);
+    let record = state.tables.entry(table.to_string()).or_default();
+    record.partitions.extend(written);
+    record.through_run = target.now_run;
+    Ok(())
+}
+
+/// Rows per partition now, from the recorded rows plus the rows of runs
+/// after the last export; None when they cannot be trusted (no earlier
+/// export, another shape, or table totals that do not add up), and every
+/// changed partition is then counted and rewritten whole.
+fn newer_counts(
+    conn: &Connection,
+    table: &str,
+    shape: &TableShape,
+    record: &TableState,
+) -> Result<Option<BTreeMap<String, (Option<String>, i64)>>> {
+    let since = record.through_run;
+    if since == 0
+        || record
+            .partitions
+            .values()
+            .any(|w| w.signature != shape.signature)
+    {
+        return Ok(None);
+    }
+    let mut parts: BTreeMap<String, (Option<String>, i64)> = record
+        .partitions
+        .iter()
+        .map(|(folder, w)| {
+            let day = (folder != NULL_PARTITION).then(|| folder.clone());
+            (folder.clone(), (day, w.rows))
+        })
+        .collect();
+    let rows = shape.newer_rows(conn, since)?;
+    for (folder, (day, n)) in row_counts(conn, &shape.runs_source, shape.date, &rows)? {
+        parts.entry(folder).or_insert((day, 0)).1 += n;
+    }
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| {
+        r.get(0)
+    })?;
+    Ok((parts.values().map(|p| p.1).sum::<i64>() == total).then_some(parts))
+}
+
+/// Rows per partition folder among the rows `rows` selects.
+fn row_counts(
+    conn: &Connection,
+    source: &str,
+    date: &str,
+    rows: &str,
+) -> Result<BTreeMap<String, (Option<String>, i64)>> {
+    let sql = render(
+        PARTITIONS_SQL,
+        &[("source", source), ("date", date), ("rows", rows)],
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let counted = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in counted {
+        let (day, n) = row?;
+        let folder = day.clone().unwrap_or_else(|| NULL_PARTITION.to_string());
+        out.insert(folder, (day, n));
+    }
+    Ok(out)
+}
+
+/// Writes `changed` (whole, or with `since` only the rows of later runs)
+/// and moves the files into place; returns what each partition holds.
+fn write(
+    conn: &Connection,
+    target: &Target,
+    changed: &[Changed],
+    since: Option<i64>,
+    summary: &mut ExportSummary,
+) -> Result<Vec<(String, Written)>> {
+    if changed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Target {
+        out, table, shape, ..
+    } = *target;
+    let staging = copy_changed(conn, target, changed, since)?;
+    let prefix = match since {
+        Some(_) => format!("part-r{}-", target.now_run),
+        None => "part-".to_string(),
+    };
+    let mut written = Vec::new();
+    for c in changed {
+        let files = move_into_place(&staging, out, table, &c.folder, &prefix, &c.kept)?;
+        let record = Written {
+            rows: c.total,
+            signature: shape.signature.clone(),
+            files,
+        };
+        written.push((c.folder.clone(), record));
         summary.partitions_written += 1;
-        summary.rows_written += rows as u64;
+        summary.rows_written += c.rows as u64;
     }
     std::fs::remove_dir_all(&staging)?;
-    Ok(())
+    Ok(written)
 }
 
 fn partition_dir(out: &Path, table: &str, folder: &str) -> PathBuf {
@@ -73,16 +213,12 @@ fn partition_dir(out: &Path, table: &str, folder: &str) -> PathBuf {
 fn remove_stale(
     out: &Path,
     table: &str,
-    parts: &[(Option<String>, i64)],
-    done: &mut BTreeMap<String, String>,
+    parts: &BTreeMap<String, (Option<String>, i64)>,
+    done: &mut BTreeMap<String, Written>,
 ) -> Result<()> {
-    let current: BTreeSet<String> = parts
-        .iter()
-        .map(|(d, _)| d.clone().unwrap_or_else(|| NULL_PARTITION.to_string()))
-        .collect();
     let stale: Vec<String> = done
         .keys()
-        .filter(|k| !current.contains(*k))
+        .filter(|k| !parts.contains_key(*k))
         .cloned()
         .collect();
     for folder in stale {
@@ -102,33 +238,40 @@ fn remove_stale(
 const COPY_BATCH_ROWS: i64 = 500_000;
 
 /// The changed dates into a staging folder: one `COPY … PARTITION_BY` per
-/// batch of consecutive dates.
+/// batch of consecutive dates (with `since`, only the rows of later runs).
 fn copy_changed(
     conn: &Connection,
-    out: &Path,
-    table: &str,
-    shape: &TableShape,
+    target: &Target,
     changed: &[Changed],
+    since: Option<i64>,
 ) -> Result<PathBuf> {
+    let Target {
+        out, table, shape, ..
+    } = *target;
     let staging = out.join(format!(".staging-{table}"));
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
+    let (source, rows) = match since {
+        Some(run) => (&shape.runs_source, format!("{} > {run}", shape.run)),
+        None => (&shape.source, "true".to_string()),
+    };
     for batch in batches(changed, COPY_BATCH_ROWS) {
         conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_dates (d DATE)")?;
-        for (day, ..) in batch {
+        for c in batch {
             conn.execute(
                 "INSERT INTO export_dates VALUES (CAST(? AS DATE))",
-                params![day],
+                params![c.day],
             )?;
         }
         let copy = render(
             COPY_SQL,
             &[
                 ("columns", &shape.list.join(", ")),
-                ("source", &shape.source),
+                ("source", source),
                 ("date", shape.date),
                 ("bounds", &time_bounds(shape.time, batch)),
+                ("rows", &rows),
                 ("path", &path_literal(&staging)),
             ],
         );
@@ -143,15 +286,15 @@ fn copy_changed(
 fn batches(changed: &[Changed], max_rows: i64) -> Vec<&[Changed]> {
     let mut out = Vec::new();
     let mut start = 0;
-    let mut rows = 0;
-    for (i, (day, _, n, _)) in changed.iter().enumerate() {
-        let boundary = day.is_none() || changed[start].0.is_none();
-        if i > start && (rows + n > max_rows || boundary) {
+    let mut rows: i64 = 0;
+    for (i, c) in changed.iter().enumerate() {
+        let boundary = c.day.is_none() || changed[start].day.is_none();
+        if i > start && (rows.saturating_add(c.rows) > max_rows || boundary) {
             out.push(&changed[start..i]);
             start = i;
             rows = 0;
         }
-        rows += n;
+        rows = rows.saturating_add(c.rows);
     }
     if start < changed.len() {
         out.push(&changed[start..]);
@@ -165,7 +308,7 @@ fn batches(changed: &[Changed], max_rows: i64) -> Vec<&[Changed]> {
 fn time_bounds(time: &str, batch: &[Changed]) -> String {
     let days: Vec<chrono::NaiveDate> = batch
         .iter()
-        .filter_map(|(day, ..)| day.as_deref()?.parse().ok())
+        .filter_map(|c| c.day.as_deref()?.parse().ok())
         .collect();
     match (days.iter().min(), days.iter().max()) {
         (Some(first), Some(last)) if days.len() == batch.len() => {
@@ -178,33 +321,42 @@ fn time_bounds(time: &str, batch: &[Changed]) -> String {
     }
 }
 
-/// Renames the staged files of one partition into place and removes its
-/// older files.
-fn move_into_place(staging: &Path, out: &Path, table: &str, folder: &str) -> Result<()> {
+/// Renames the staged files of one partition into place as
+/// `{prefix}{i}.parquet`, removes its other files except `kept`, and
+/// returns the files it now holds.
+fn move_into_place(
+    staging: &Path,
+    out: &Path,
+    table: &str,
+    folder: &str,
+    prefix: &str,
+    kept: &[String],
+) -> Result<Vec<String>> {
     let from = staging.join(format!("hookstat_partition={folder}"));
     let dir = partition_dir(out, table, folder);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut written = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&from)
         .with_context(|| format!("no output for {table} {folder}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     files.sort();
+    let mut holds: Vec<String> = kept.to_vec();
     for (i, file) in files.iter().enumerate() {
-        let name = format!("part-{i}.parquet");
+        let name = format!("{prefix}{i}.parquet");
         // a rename within one file system is atomic: readers see the old
         // file or the new one, never half of one
         std::fs::rename(file, dir.join(&name))
             .with_context(|| format!("cannot move {} into place", file.display()))?;
-        written.push(name);
+        holds.push(name);
     }
+    let holds_set: BTreeSet<&String> = holds.iter().collect();
     for old in std::fs::read_dir(&dir)?.filter_map(Result::ok) {
         let name = old.file_name().to_string_lossy().into_owned();
-        if name.starts_with("part-") && !written.contains(&name) {
+        if name.starts_with("part-") && !holds_set.contains(&name) {
             std::fs::remove_file(old.path())?;
         }
     }
-    Ok(())
+    Ok(holds)
 }
 
 #[cfg(test)]
@@ -212,8 +364,13 @@ mod tests {
     use super::*;
 
     fn part(day: Option<&str>, rows: i64) -> Changed {
-        let folder = day.unwrap_or(NULL_PARTITION).to_string();
-        (day.map(str::to_string), folder, rows, String::new())
+        Changed {
+            day: day.map(str::to_string),
+            folder: day.unwrap_or(NULL_PARTITION).to_string(),
+            rows,
+            total: rows,
+            kept: Vec::new(),
+        }
     }
 
     #[test]

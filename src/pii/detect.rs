@@ -1,6 +1,6 @@
 //! Which columns hold phone numbers: by name or JSON path, and by content
-//! over all rows (a column is a phone column when at least half of its
-//! non-empty values are phone numbers, whatever its SQL type).
+//! (a column is a phone column when at least half of its non-empty values
+//! are phone numbers, whatever its SQL type).
 
 use duckdb::Connection;
 
@@ -113,38 +113,43 @@ pub fn as_text_sql(column_sql: &str, data_type: &str) -> String {
     }
 }
 
-/// For each `(name, data_type)` of `table`: whether at least half of its
-/// non-empty values are phone numbers, over all rows. Needs the
-/// `hookstat_is_phone` function ([`super::udf::register`]).
-pub fn by_content(
+/// True for a column whose values are examined by content: a type that
+/// may hold numbers, and not an identifier, time or bookkeeping column.
+pub fn examined_by_content(name: &str, data_type: &str) -> bool {
+    may_hold_numbers(data_type) && !skip_content(name)
+}
+
+/// True when `phones` of `values` non-empty values make a phone column:
+/// at least half of them.
+pub fn mostly_phones(phones: i64, values: i64) -> bool {
+    phones > 0 && phones * 2 >= values
+}
+
+/// For each `(name, data_type)`: its phone values and non-empty values
+/// among the rows of `scope` (a `FROM` clause, with any `WHERE`, in which
+/// the table is `t`). Needs the `hookstat_is_phone` function
+/// ([`super::udf::register`]).
+pub fn content_counts(
     conn: &Connection,
-    table: &str,
+    scope: &str,
     columns: &[(String, String)],
-) -> duckdb::Result<Vec<bool>> {
-    let mut out = vec![false; columns.len()];
-    let examined: Vec<usize> = (0..columns.len())
-        .filter(|&i| may_hold_numbers(&columns[i].1) && !skip_content(&columns[i].0))
-        .collect();
-    if examined.is_empty() {
-        return Ok(out);
+) -> duckdb::Result<Vec<(i64, i64)>> {
+    if columns.is_empty() {
+        return Ok(Vec::new());
     }
     let mut list = Vec::new();
-    for &i in &examined {
-        let (name, ty) = &columns[i];
-        let v = format!("NULLIF(trim({}), '')", as_text_sql(&quote(name), ty));
+    for (name, ty) in columns {
+        let column = format!("t.{}", quote(name));
+        let v = format!("NULLIF(trim({}), '')", as_text_sql(&column, ty));
         list.push(format!("count(*) FILTER (WHERE hookstat_is_phone({v}))"));
         list.push(format!("count({v})"));
     }
-    let sql = format!("SELECT {} FROM {}", list.join(", "), quote(table));
+    let sql = format!("SELECT {} FROM {scope}", list.join(", "));
     conn.query_row(&sql, [], |row| {
-        for (k, &i) in examined.iter().enumerate() {
-            let phones: i64 = row.get(2 * k)?;
-            let values: i64 = row.get(2 * k + 1)?;
-            out[i] = phones > 0 && phones * 2 >= values;
-        }
-        Ok(())
-    })?;
-    Ok(out)
+        (0..columns.len())
+            .map(|k| Ok((row.get(2 * k)?, row.get(2 * k + 1)?)))
+            .collect()
+    })
 }
 
 #[cfg(test)]

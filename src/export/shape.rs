@@ -1,0 +1,252 @@
+//! What one table's export reads and writes: its source, partition date,
+//! and SELECT list with the phone protections decided for each column (by
+//! name, JSON path, earlier exports, or content counted over all rows:
+//! later exports count only the rows of newer runs and add them up).
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use duckdb::{params, Connection, OptionalExt};
+
+use super::manifest::{self, Decision, PiiManifest};
+use super::state::ContentCounts;
+use crate::load::dynamic::OVERFLOW_COLUMN;
+use crate::pii::{detect, PiiPolicy, Protector};
+use crate::sql::quote;
+
+/// What one table's export reads and writes.
+pub struct TableShape {
+    /// `FROM` clause (a child table joins its event for the date).
+    pub source: String,
+    /// `FROM` clause that also reaches the run of each row.
+    pub runs_source: String,
+    /// The run that loaded a row (in `runs_source`).
+    pub run: &'static str,
+    /// The partition date expression.
+    pub date: &'static str,
+    /// The UTC instant the date is taken from (bounds let DuckDB skip row
+    /// groups outside the dates written).
+    pub time: &'static str,
+    /// The SELECT list, with protections.
+    pub list: Vec<String>,
+    /// What a partition's content depends on besides its rows: the
+    /// columns, their types and protections.
+    pub signature: String,
+}
+
+impl TableShape {
+    /// Decides the columns of `table`, recording the phone-column decisions
+    /// in `manifest` and the database. `counts` are the table's content
+    /// counts through an earlier run; they are brought up to `now_run`.
+    pub fn of(
+        conn: &Connection,
+        table: &str,
+        is_child: bool,
+        protector: &Protector,
+        manifest: &mut PiiManifest,
+        counts: &mut ContentCounts,
+        now_run: i64,
+    ) -> Result<TableShape> {
+        let joined = format!(
+            "{} t JOIN events e ON e.event_id = t.event_id",
+            quote(table)
+        );
+        let mut shape = if is_child {
+            TableShape {
+                source: joined.clone(),
+                runs_source: joined,
+                run: "e.run_id",
+                date: "CAST(local_ts(e.created_at) AS DATE)",
+                time: "e.created_at",
+                list: Vec::new(),
+                signature: String::new(),
+            }
+        } else {
+            let (runs_source, run) = if table == "events" {
+                ("events t".to_string(), "t.run_id")
+            } else {
+                (joined, "e.run_id")
+            };
+            TableShape {
+                source: format!("{} t", quote(table)),
+                runs_source,
+                run,
+                date: "CAST(local_ts(t.created_at) AS DATE)",
+                time: "t.created_at",
+                list: Vec::new(),
+                signature: String::new(),
+            }
+        };
+        let mut earlier = manifest.tables.get(table).cloned().unwrap_or_default();
+        for column in manifest::stored_phone_columns(conn, table)? {
+            earlier.insert(column, Decision::Phone);
+        }
+        let columns = columns(conn, table)?;
+        let content = phone_by_content(conn, &shape, &columns, &earlier, counts, now_run)?;
+        let (list, decided) = select_list(conn, table, columns.clone(), &content, protector, &earlier)?;
+        manifest::store_phone_columns(conn, table, &decided)?;
+        manifest.tables.insert(table.to_string(), decided);
+        let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n}:{t}")).collect();
+        shape.signature = format!(
+            "{:016x}",
+            xxhash_rust::xxh3::xxh3_64(format!("{}|{}", list.join(","), typed.join(",")).as_bytes())
+        );
+        shape.list = list;
+        Ok(shape)
+    }
+}
+
+impl TableShape {
+    /// A condition (on `runs_source`) for the rows of the runs after
+    /// `since`, with the range of their event times as constants so that
+    /// DuckDB reads only the row groups that may hold them.
+    pub fn newer_rows(&self, conn: &Connection, since: i64) -> duckdb::Result<String> {
+        // a row's time is its event's `created_at`
+        let first: Option<String> = conn
+            .query_row(
+                "SELECT CAST(min(created_at) AS VARCHAR) FROM events WHERE run_id > ?",
+                params![since],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let bound = first.map_or("false".to_string(), |t| {
+            format!("{} >= TIMESTAMP '{t}'", self.time)
+        });
+        Ok(format!(
+            "{} > {since} AND ({} IS NULL OR {bound})",
+            self.run, self.time
+        ))
+    }
+}
+
+fn columns(conn: &Connection, table: &str) -> duckdb::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT column_name, data_type FROM duckdb_columns()
+         WHERE table_name = ? AND schema_name = 'main' AND database_name = current_database()
+         ORDER BY column_index",
+    )?;
+    let rows = stmt.query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// JSON path of each flattened column of `table`.
+fn json_paths(conn: &Connection, table: &str) -> duckdb::Result<BTreeMap<String, String>> {
+    let mut stmt =
+        conn.prepare("SELECT column_name, json_path FROM hookstat_columns WHERE table_name = ?")?;
+    let rows = stmt.query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// For each column: whether at least half of its non-empty values, over
+/// all rows, are phone numbers (columns already known as phone columns
+/// are not counted). With counts through an earlier run and the same
+/// columns and types, only the rows of newer runs are read.
+fn phone_by_content(
+    conn: &Connection,
+    shape: &TableShape,
+    columns: &[(String, String)],
+    earlier: &BTreeMap<String, Decision>,
+    counts: &mut ContentCounts,
+    now_run: i64,
+) -> duckdb::Result<Vec<bool>> {
+    let examined: Vec<(String, String)> = columns
+        .iter()
+        .filter(|(name, ty)| {
+            earlier.get(name) != Some(&Decision::Phone) && detect::examined_by_content(name, ty)
+        })
+        .cloned()
+        .collect();
+    let since = counts.through_run;
+    let incremental = since > 0
+        && since <= now_run
+        && examined
+            .iter()
+            .all(|(name, ty)| counts.columns.get(name).is_some_and(|c| &c.0 == ty));
+    let scope = if incremental {
+        format!("{} WHERE {}", shape.runs_source, shape.newer_rows(conn, since)?)
+    } else {
+        shape.source.clone()
+    };
+    let found = detect::content_counts(conn, &scope, &examined)?;
+    let mut next = BTreeMap::new();
+    for ((name, ty), (phones, values)) in examined.iter().zip(found) {
+        let (p0, v0) = match counts.columns.get(name) {
+            Some((_, p, v)) if incremental => (*p, *v),
+            _ => (0, 0),
+        };
+        next.insert(name.clone(), (ty.clone(), p0 + phones, v0 + values));
+    }
+    *counts = ContentCounts {
+        through_run: now_run,
+        columns: next,
+    };
+    Ok(columns
+        .iter()
+        .map(|(name, _)| {
+            counts
+                .columns
+                .get(name)
+                .is_some_and(|(_, p, v)| detect::mostly_phones(*p, *v))
+        })
+        .collect())
+}
+
+/// The SELECT list for a table, and what was decided for each column:
+/// phone columns (by name, JSON path, content or an earlier export) are
+/// protected whole, other text has the numbers inside it protected.
+fn select_list(
+    conn: &Connection,
+    table: &str,
+    columns: Vec<(String, String)>,
+    by_content: &[bool],
+    protector: &Protector,
+    earlier: &BTreeMap<String, Decision>,
+) -> duckdb::Result<(Vec<String>, BTreeMap<String, Decision>)> {
+    let policy = protector.policy;
+    let paths = json_paths(conn, table)?;
+    let mut list = Vec::new();
+    let mut decided = BTreeMap::new();
+    for ((name, ty), &content) in columns.into_iter().zip(by_content) {
+        let col = format!("t.{}", quote(&name));
+        let phone = earlier.get(&name) == Some(&Decision::Phone)
+            || (detect::may_hold_numbers(&ty)
+                && (detect::name_says_phone(&name, paths.get(&name).map(String::as_str))
+                    || content));
+        let expr = if table == "events" && matches!(name.as_str(), "id_hash" | "payload_hash") {
+            // hookstat's own bookkeeping
+            None
+        } else if detect::is_business_number(&name) {
+            Some(col)
+        } else if table == "events" && name == "payload" {
+            // raw JSON holds phone numbers: only with --pii keep
+            (policy == PiiPolicy::Keep).then_some(col)
+        } else if phone {
+            decided.insert(name.clone(), Decision::Phone);
+            match policy {
+                PiiPolicy::Keep => Some(col),
+                PiiPolicy::Drop => None,
+                _ => Some(format!(
+                    "hookstat_pii_value({})",
+                    detect::as_text_sql(&col, &ty)
+                )),
+            }
+        } else if ty == "VARCHAR" {
+            decided.insert(name.clone(), Decision::Text);
+            Some(match policy {
+                PiiPolicy::Keep => col,
+                // the parts kept over a budget stay JSON
+                _ if name == OVERFLOW_COLUMN => format!("hookstat_pii_json({col})"),
+                _ => format!("hookstat_pii_text({col})"),
+            })
+        } else if ty == "TIMESTAMP" {
+            Some(format!("CAST({col} AS TIMESTAMPTZ)"))
+        } else {
+            Some(col)
+        };
+        if let Some(e) = expr {
+            list.push(format!("{e} AS {}", quote(&name)));
+        }
+    }
+    Ok((list, decided))
+}
