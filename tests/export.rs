@@ -9,27 +9,6 @@ use std::path::Path;
 use common::*;
 use serde_json::{json, Value};
 
-fn export(db: &Path, out: &Path, extra: &[&str]) -> Value {
-    let o = hookstat()
-        .args(["export", "--json", "--db"])
-        .arg(db)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .env_remove("HOOKSTAT_PII_SALT")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
-fn parquet(out: &Path, table: &str) -> String {
-    format!(
-        "read_parquet('{}/{table}/*/*.parquet', hive_partitioning = true)",
-        out.display()
-    )
-}
-
 fn raw_numbers(db: &Path) -> BTreeSet<String> {
     query(
         db,

@@ -23,8 +23,8 @@ use serde::Serialize;
 use crate::pii::{udf, Protector};
 use manifest::PiiManifest;
 use shape::TableShape;
-pub use state::STATE_FILE;
 use state::ExportState;
+pub use state::STATE_FILE;
 
 /// Folder name of rows without a date (Hive's convention).
 pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
@@ -84,10 +84,9 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     crate::tz::install(conn, opts.tz)?;
     let mut state = ExportState::read(&opts.out);
     // the newest run: every partition written now holds its rows up to it
-    let now_run: i64 =
-        conn.query_row("SELECT coalesce(max(run_id), 0) FROM events", [], |r| {
-            r.get(0)
-        })?;
+    let now_run: i64 = conn.query_row("SELECT coalesce(max(run_id), 0) FROM events", [], |r| {
+        r.get(0)
+    })?;
     let all = tables(conn)?;
     if let Some(wanted) = &opts.tables {
         for name in wanted {

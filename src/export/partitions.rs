@@ -33,6 +33,9 @@ pub struct Target<'a> {
     pub now_run: i64,
 }
 
+/// Partition folder -> (its date, rows).
+type Counts = BTreeMap<String, (Option<String>, i64)>;
+
 /// A partition to write.
 #[derive(Debug, Clone)]
 struct Changed {
@@ -85,12 +88,12 @@ pub fn export_table(
         match kept {
             Some(w) if w.rows == rows => summary.partitions_unchanged += 1,
             // only the rows of newer runs are new (counted, not inferred)
-            Some(w) if newer.is_some() && w.rows < rows && w.files.len() < MAX_FILES => add.push(
-                Changed {
+            Some(w) if newer.is_some() && w.rows < rows && w.files.len() < MAX_FILES => {
+                add.push(Changed {
                     total: rows,
                     ..change(rows - w.rows, w.files.clone())
-                },
-            ),
+                })
+            }
             _ => rewrite.push(change(rows, Vec::new())),
         }
     }
@@ -119,7 +122,7 @@ fn newer_counts(
     table: &str,
     shape: &TableShape,
     record: &TableState,
-) -> Result<Option<BTreeMap<String, (Option<String>, i64)>>> {
+) -> Result<Option<Counts>> {
     let since = record.through_run;
     if since == 0
         || record
@@ -129,7 +132,7 @@ fn newer_counts(
     {
         return Ok(None);
     }
-    let mut parts: BTreeMap<String, (Option<String>, i64)> = record
+    let mut parts: Counts = record
         .partitions
         .iter()
         .map(|(folder, w)| {
@@ -141,19 +144,15 @@ fn newer_counts(
     for (folder, (day, n)) in row_counts(conn, &shape.runs_source, shape.date, &rows)? {
         parts.entry(folder).or_insert((day, 0)).1 += n;
     }
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| {
-        r.get(0)
-    })?;
+    let total: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| {
+            r.get(0)
+        })?;
     Ok((parts.values().map(|p| p.1).sum::<i64>() == total).then_some(parts))
 }
 
 /// Rows per partition folder among the rows `rows` selects.
-fn row_counts(
-    conn: &Connection,
-    source: &str,
-    date: &str,
-    rows: &str,
-) -> Result<BTreeMap<String, (Option<String>, i64)>> {
+fn row_counts(conn: &Connection, source: &str, date: &str, rows: &str) -> Result<Counts> {
     let sql = render(
         PARTITIONS_SQL,
         &[("source", source), ("date", date), ("rows", rows)],
@@ -213,7 +212,7 @@ fn partition_dir(out: &Path, table: &str, folder: &str) -> PathBuf {
 fn remove_stale(
     out: &Path,
     table: &str,
-    parts: &BTreeMap<String, (Option<String>, i64)>,
+    parts: &Counts,
     done: &mut BTreeMap<String, Written>,
 ) -> Result<()> {
     let stale: Vec<String> = done

@@ -83,13 +83,16 @@ impl TableShape {
         }
         let columns = columns(conn, table)?;
         let content = phone_by_content(conn, &shape, &columns, &earlier, counts, now_run)?;
-        let (list, decided) = select_list(conn, table, columns.clone(), &content, protector, &earlier)?;
+        let (list, decided) =
+            select_list(conn, table, columns.clone(), &content, protector, &earlier)?;
         manifest::store_phone_columns(conn, table, &decided)?;
         manifest.tables.insert(table.to_string(), decided);
         let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n}:{t}")).collect();
         shape.signature = format!(
             "{:016x}",
-            xxhash_rust::xxh3::xxh3_64(format!("{}|{}", list.join(","), typed.join(",")).as_bytes())
+            xxhash_rust::xxh3::xxh3_64(
+                format!("{}|{}", list.join(","), typed.join(",")).as_bytes()
+            )
         );
         shape.list = list;
         Ok(shape)
@@ -164,7 +167,11 @@ fn phone_by_content(
             .iter()
             .all(|(name, ty)| counts.columns.get(name).is_some_and(|c| &c.0 == ty));
     let scope = if incremental {
-        format!("{} WHERE {}", shape.runs_source, shape.newer_rows(conn, since)?)
+        format!(
+            "{} WHERE {}",
+            shape.runs_source,
+            shape.newer_rows(conn, since)?
+        )
     } else {
         shape.source.clone()
     };

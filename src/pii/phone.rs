@@ -75,9 +75,26 @@ pub fn is_phone(text: &str) -> bool {
     normalize(text, "").is_some()
 }
 
+/// True when a UUID (8-4-4-4-12 hex digits) starts at `i` and ends a
+/// token: an identifier, whose digit groups are never phone numbers.
+fn uuid_at(b: &[u8], i: usize) -> bool {
+    const LEN: usize = 36;
+    let Some(id) = b.get(i..i + LEN) else {
+        return false;
+    };
+    let shaped = id.iter().enumerate().all(|(k, c)| match k {
+        8 | 13 | 18 | 23 => *c == b'-',
+        _ => c.is_ascii_hexdigit(),
+    });
+    shaped
+        && !b
+            .get(i + LEN)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
 /// Byte ranges of the phone numbers inside free text: runs of digits and
 /// separators (with an optional `+` in front) that hold 10 to 15 digits
-/// and are not part of a longer word or number.
+/// and are not part of a longer word or number, nor of a UUID.
 pub fn find_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
     let mut found = Vec::new();
@@ -86,6 +103,10 @@ pub fn find_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
         let starts =
             b[i].is_ascii_digit() || (b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
         let glued = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if !glued && b[i].is_ascii_hexdigit() && uuid_at(b, i) {
+            i += 36;
+            continue;
+        }
         if !starts || glued {
             i += 1;
             continue;
@@ -173,5 +194,20 @@ mod tests {
         let text = "please call me on +91 98765 43210 after 6pm, or 0091-98765-43211. id a9876543210 ts 1753945760";
         let found: Vec<_> = find_in_text(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(found, ["+91 98765 43210", "0091-98765-43211"]);
+    }
+
+    #[test]
+    fn uuids_are_identifiers_not_numbers() {
+        // the last group of a UUID can be 12 decimal digits (about 1 in 280)
+        let text = "7ab603cd-a4c4-4904-85b2-919876543210 12345678-1234-1234-1234-123456789012 +91 98765 43210";
+        let found: Vec<_> = find_in_text(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["+91 98765 43210"]);
+        // not a UUID: a group too long, or glued to a word
+        for text in [
+            "7ab603cd-a4c4-4904-85b2-9198765432100",
+            "x7ab603cd-a4c4-4904-85b2-919876543210",
+        ] {
+            assert_eq!(find_in_text(text).len(), 1, "{text}");
+        }
     }
 }

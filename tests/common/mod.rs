@@ -184,3 +184,26 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (header, rows)
 }
+
+/// Runs `export --json` into `out` and returns its summary.
+pub fn export(db: &Path, out: &Path, extra: &[&str]) -> Value {
+    let o = hookstat()
+        .args(["export", "--json", "--db"])
+        .arg(db)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env_remove("HOOKSTAT_PII_SALT")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// `read_parquet` of one exported table, with its partition column.
+pub fn parquet(out: &Path, table: &str) -> String {
+    format!(
+        "read_parquet('{}/{table}/*/*.parquet', hive_partitioning = true)",
+        out.display()
+    )
+}
