@@ -9,6 +9,7 @@
 //! PARTITION_BY` into a hidden staging folder, then each file is renamed
 //! into place (atomic), so readers never see half a file.
 
+mod files;
 mod manifest;
 mod partitions;
 mod shape;
