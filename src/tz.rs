@@ -51,16 +51,25 @@ pub fn offsets(tz: Tz, start: i64, end: i64) -> Vec<(i64, i64, i32)> {
 }
 
 /// Installs `tz_offsets` for `tz` over the span of the data (with two days
-/// to spare) and the `local_ts` macro on `conn` (temp objects only).
-pub fn install(conn: &Connection, tz: Tz) -> duckdb::Result<()> {
-    conn.execute_batch(TZ_SQL)?;
+/// to spare) and the `local_ts` macro on `conn` (temp objects only);
+/// returns the span, for [`install_span`] on other connections.
+pub fn install(conn: &Connection, tz: Tz) -> duckdb::Result<(i64, i64)> {
     let (start, end): (Option<i64>, Option<i64>) =
         conn.query_row(TIME_RANGE_SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let day = 86_400;
-    let (start, end) = match (start, end) {
+    let span = match (start, end) {
         (Some(s), Some(e)) => (s - 2 * day, e + 2 * day),
         _ => (0, day),
     };
+    install_span(conn, tz, span)?;
+    Ok(span)
+}
+
+/// Installs `tz_offsets` and `local_ts` for `tz` over `span` (epoch
+/// seconds) on `conn`.
+pub fn install_span(conn: &Connection, tz: Tz, span: (i64, i64)) -> duckdb::Result<()> {
+    conn.execute_batch(TZ_SQL)?;
+    let (start, end) = span;
     let segments = offsets(tz, start, end);
     let mut appender = conn.appender("tz_offsets")?;
     for &(from, to, offset) in &segments {

@@ -9,6 +9,7 @@
 //! PARTITION_BY` into a hidden staging folder, then each file is renamed
 //! into place (atomic), so readers never see half a file.
 
+mod by_date;
 mod files;
 mod manifest;
 mod partitions;
@@ -82,7 +83,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     udf::register(conn, &opts.protector)?;
     let mut manifest = PiiManifest::read(&opts.out);
     // local dates: the same offset table and `local_ts` macro as the reports
-    crate::tz::install(conn, opts.tz)?;
+    let span = crate::tz::install(conn, opts.tz)?;
     let mut state = ExportState::read(&opts.out);
     // the newest run: every partition written now holds its rows up to it
     let now_run: i64 = conn.query_row("SELECT coalesce(max(run_id), 0) FROM events", [], |r| {
@@ -99,6 +100,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     }
     let mut summary = ExportSummary::default();
     let protector = &opts.protector;
+    let writers = by_date::Writers::open(conn, protector, opts.tz, span)?;
     // what the protected values depend on: policy, key (by its random id)
     // and the country code of national numbers
     let protection = format!(
@@ -131,6 +133,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             table: &table,
             shape: &shape,
             now_run,
+            writers: &writers,
         };
         partitions::export_table(conn, &target, &mut state, &mut summary)?;
     }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 
+use super::by_date::{CopySpec, DateCopy, Writers};
 use super::files::{move_into_place, partition_dir, remove_stale, Counts};
 use super::state::{ExportState, TableState, Written};
 use super::{ExportSummary, TableShape, NULL_PARTITION};
@@ -32,6 +33,8 @@ pub struct Target<'a> {
     pub shape: &'a TableShape,
     /// The newest run in the database.
     pub now_run: i64,
+    /// Connections that write a date each, in parallel.
+    pub writers: &'a Writers,
 }
 
 /// A partition to write.
@@ -226,6 +229,42 @@ fn copy_changed(
         Some(run) => (&shape.runs_source, format!("{} > {run}", shape.run)),
         None => (&shape.source, "true".to_string()),
     };
+    if shape.per_date {
+        let paths: Vec<PathBuf> = changed
+            .iter()
+            .map(|c| {
+                staging
+                    .join(format!("hookstat_partition={}", c.folder))
+                    .join("data_0.parquet")
+            })
+            .collect();
+        for p in &paths {
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+        }
+        let dates: Vec<DateCopy> = changed
+            .iter()
+            .zip(&paths)
+            .map(|(c, path)| DateCopy {
+                day: c.day.as_deref(),
+                path,
+            })
+            .collect();
+        let spec = CopySpec {
+            columns: &shape.list.join(", "),
+            source,
+            date: shape.date,
+            time: shape.time,
+            rows: &rows,
+        };
+        target
+            .writers
+            .copy(conn, &spec, &dates)
+            .with_context(|| format!("exporting {table}"))?;
+        return Ok(staging);
+    }
     for batch in batches(changed, COPY_BATCH_ROWS) {
         conn.execute_batch("CREATE OR REPLACE TEMP TABLE export_dates (d DATE)")?;
         for c in batch {

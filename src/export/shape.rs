@@ -29,6 +29,9 @@ pub struct TableShape {
     pub time: &'static str,
     /// The SELECT list, with protections.
     pub list: Vec<String>,
+    /// Whether a date's rows can be read alone (a child table has no time
+    /// of its own: it is read whole and written a batch of dates at once).
+    pub per_date: bool,
     /// What a partition's content depends on besides its rows: the
     /// columns, their types and protections.
     pub signature: String,
@@ -59,6 +62,7 @@ impl TableShape {
                 date: "CAST(local_ts(e.created_at) AS DATE)",
                 time: "e.created_at",
                 list: Vec::new(),
+                per_date: false,
                 signature: String::new(),
             }
         } else {
@@ -74,6 +78,7 @@ impl TableShape {
                 date: "CAST(local_ts(t.created_at) AS DATE)",
                 time: "t.created_at",
                 list: Vec::new(),
+                per_date: true,
                 signature: String::new(),
             }
         };
