@@ -16,7 +16,9 @@ pub const KEY_FILE_ENV: &str = "HOOKSTAT_PII_KEY_FILE";
 /// The key of the keyed hash and its public id.
 #[derive(Clone)]
 pub struct PiiKey {
-    key: [u8; 32],
+    /// HMAC-SHA256 already keyed (cloned per message: the key's two padded
+    /// blocks are hashed once, not per value).
+    mac: Hmac<Sha256>,
     /// Random id of the key (safe to store and export).
     pub id: String,
 }
@@ -84,10 +86,7 @@ impl PiiKey {
         };
         let mut k = [0u8; 32];
         k.copy_from_slice(&bytes);
-        Ok(PiiKey {
-            key: k,
-            id: id.to_string(),
-        })
+        Ok(PiiKey::keyed(&k, id.to_string()))
     }
 
     fn create(path: &Path) -> Result<PiiKey> {
@@ -138,12 +137,17 @@ impl PiiKey {
                     .with_context(|| format!("cannot create the key file {}", path.display()))
             }
         }
-        Ok(PiiKey { key, id: hex(&id) })
+        Ok(PiiKey::keyed(&key, hex(&id)))
+    }
+
+    fn keyed(key: &[u8; 32], id: String) -> PiiKey {
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+        PiiKey { mac, id }
     }
 
     /// HMAC-SHA256 of `message` under the key, as 64 lowercase hex digits.
     pub fn hmac_hex(&self, message: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
+        let mut mac = self.mac.clone();
         mac.update(message.as_bytes());
         hex(&mac.finalize().into_bytes())
     }
@@ -151,10 +155,7 @@ impl PiiKey {
     /// A fixed key for tests.
     #[cfg(test)]
     pub fn for_tests() -> PiiKey {
-        PiiKey {
-            key: [7; 32],
-            id: "test".into(),
-        }
+        PiiKey::keyed(&[7; 32], "test".into())
     }
 }
 
@@ -171,6 +172,16 @@ mod tests {
             hex(&mac.finalize().into_bytes()),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn the_keyed_state_gives_the_hmac_of_each_message_alone() {
+        let key = PiiKey::for_tests();
+        for message in ["919876543210", "", "919876543210", "x"] {
+            let mut fresh = <Hmac<Sha256> as Mac>::new_from_slice(&[7; 32]).unwrap();
+            fresh.update(message.as_bytes());
+            assert_eq!(key.hmac_hex(message), hex(&fresh.finalize().into_bytes()));
+        }
     }
 
     #[test]
