@@ -234,3 +234,30 @@ fn event_ids_shaped_like_uuids_leave_unchanged() {
         assert_eq!(exported_ids(&db, &out, table), ids(&[id]), "{table}");
     }
 }
+
+#[test]
+fn child_rows_without_a_root_row_are_still_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.duckdb");
+    let out = dir.path().join("parquet");
+    let n1 = night(
+        dir.path(),
+        "n1.ndjson",
+        &[uf_event("u1", json!(5)), uf_event("u2", json!(4))],
+    );
+    ingest_ok(&db, &[&n1]);
+    // a child table is dated through its root table (one row per event);
+    // a database where u1's root row is gone still exports u1's tags,
+    // dated through `events`
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch("DELETE FROM uf_events WHERE event_id = 'u1'")
+            .unwrap();
+    }
+    export(&db, &out, &[]);
+    assert_eq!(
+        exported_ids(&db, &out, "uf_events__tags"),
+        ids(&["u1", "u1", "u2", "u2"])
+    );
+    assert_eq!(exported_ids(&db, &out, "uf_events"), ids(&["u2"]));
+}

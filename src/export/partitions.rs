@@ -67,9 +67,23 @@ pub fn export_table(
     let record = state.tables.entry(table.to_string()).or_default();
     let since = record.through_run;
     let newer = newer_counts(conn, table, shape, record)?;
-    let parts = match &newer {
-        Some(newer) => newer.clone(),
-        None => row_counts(conn, &shape.source, shape.date, "true")?,
+    // what a rewrite reads: a child table joins its event type's root
+    // table for the date (far smaller than `events`) when that finds every
+    // row, `events` otherwise
+    let (parts, source) = match &newer {
+        Some(newer) if shape.per_date => (newer.clone(), shape.source.as_str()),
+        Some(newer) => (newer.clone(), shape.runs_source.as_str()),
+        None => {
+            let parts = row_counts(conn, &shape.source, shape.date, "true")?;
+            if shape.per_date
+                || parts.values().map(|p| p.1).sum::<i64>() == total_rows(conn, table)?
+            {
+                (parts, shape.source.as_str())
+            } else {
+                let source = shape.runs_source.as_str();
+                (row_counts(conn, source, shape.date, "true")?, source)
+            }
+        }
     };
     remove_stale(out, table, &parts, &mut record.partitions)?;
     let mut rewrite = Vec::new();
@@ -106,8 +120,15 @@ pub fn export_table(
         record.partitions.remove(&c.folder);
     }
     state.write(out)?;
-    let mut written = write(conn, target, &rewrite, None, summary)?;
-    written.extend(write(conn, target, &add, Some(since), summary)?);
+    let mut written = write(conn, target, &rewrite, source, None, summary)?;
+    written.extend(write(
+        conn,
+        target,
+        &add,
+        &shape.runs_source,
+        Some(since),
+        summary,
+    )?);
     let record = state.tables.entry(table.to_string()).or_default();
     record.partitions.extend(written);
     record.through_run = target.now_run;
@@ -145,11 +166,14 @@ fn newer_counts(
     for (folder, (day, n)) in row_counts(conn, &shape.runs_source, shape.date, &rows)? {
         parts.entry(folder).or_insert((day, 0)).1 += n;
     }
-    let total: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| {
-            r.get(0)
-        })?;
+    let total = total_rows(conn, table)?;
     Ok((parts.values().map(|p| p.1).sum::<i64>() == total).then_some(parts))
+}
+
+/// Rows of `table`.
+fn total_rows(conn: &Connection, table: &str) -> Result<i64> {
+    let sql = format!("SELECT count(*) FROM {}", quote(table));
+    Ok(conn.query_row(&sql, [], |r| r.get(0))?)
 }
 
 /// Rows per partition folder among the rows `rows` selects.
@@ -169,12 +193,14 @@ fn row_counts(conn: &Connection, source: &str, date: &str, rows: &str) -> Result
     Ok(out)
 }
 
-/// Writes `changed` (whole, or with `since` only the rows of later runs)
-/// and moves the files into place; returns what each partition holds.
+/// Writes `changed` from `source` (whole, or with `since` only the rows
+/// of later runs) and moves the files into place; returns what each
+/// partition holds.
 fn write(
     conn: &Connection,
     target: &Target,
     changed: &[Changed],
+    source: &str,
     since: Option<i64>,
     summary: &mut ExportSummary,
 ) -> Result<Vec<(String, Written)>> {
@@ -184,7 +210,7 @@ fn write(
     let Target {
         out, table, shape, ..
     } = *target;
-    let staging = copy_changed(conn, target, changed, since)?;
+    let staging = copy_changed(conn, target, changed, source, since)?;
     let prefix = match since {
         Some(_) => format!("part-r{}-", target.now_run),
         None => "part-".to_string(),
@@ -216,6 +242,7 @@ fn copy_changed(
     conn: &Connection,
     target: &Target,
     changed: &[Changed],
+    source: &str,
     since: Option<i64>,
 ) -> Result<PathBuf> {
     let Target {
@@ -225,10 +252,7 @@ fn copy_changed(
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
-    let (source, rows) = match since {
-        Some(run) => (&shape.runs_source, format!("{} > {run}", shape.run)),
-        None => (&shape.source, "true".to_string()),
-    };
+    let rows = since.map_or("true".to_string(), |run| format!("{} > {run}", shape.run));
     if shape.per_date {
         let paths: Vec<PathBuf> = changed
             .iter()

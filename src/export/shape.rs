@@ -55,8 +55,28 @@ impl TableShape {
             quote(table)
         );
         let mut shape = if is_child {
+            // the root table of the child's event type: one row per event,
+            // with its time
+            let root: Option<String> = conn
+                .query_row(
+                    "SELECT r.table_name FROM hookstat_tables c
+                     JOIN hookstat_tables r ON r.event_type = c.event_type AND r.json_path = '$'
+                     WHERE c.table_name = ? AND r.table_name <> c.table_name",
+                    params![table],
+                    |r| r.get(0),
+                )
+                .optional()?;
             TableShape {
-                source: joined.clone(),
+                source: root.map_or_else(
+                    || joined.clone(),
+                    |root| {
+                        format!(
+                            "{} t JOIN {} e ON e.event_id = t.event_id",
+                            quote(table),
+                            quote(&root)
+                        )
+                    },
+                ),
                 runs_source: joined,
                 run: "e.run_id",
                 date: "CAST(local_ts(e.created_at) AS DATE)",
@@ -87,9 +107,17 @@ impl TableShape {
             earlier.insert(column, Decision::Phone);
         }
         let columns = columns(conn, table)?;
+        let paths = json_paths(conn, table)?;
+        // columns whose name says phone are protected whatever they hold
+        for (name, ty) in &columns {
+            if detect::may_hold_numbers(ty)
+                && detect::name_says_phone(name, paths.get(name).map(String::as_str))
+            {
+                earlier.insert(name.clone(), Decision::Phone);
+            }
+        }
         let content = phone_by_content(conn, &shape, &columns, &earlier, counts, now_run)?;
-        let (list, decided) =
-            select_list(conn, table, columns.clone(), &content, protector, &earlier)?;
+        let (list, decided) = select_list(table, columns.clone(), &content, protector, &earlier)?;
         manifest::store_phone_columns(conn, table, &decided)?;
         manifest.tables.insert(table.to_string(), decided);
         let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n}:{t}")).collect();
@@ -205,10 +233,10 @@ fn phone_by_content(
 }
 
 /// The SELECT list for a table, and what was decided for each column:
-/// phone columns (by name, JSON path, content or an earlier export) are
-/// protected whole, other text has the numbers inside it protected.
+/// phone columns (in `earlier`: by name, JSON path or an earlier export;
+/// or by content) are protected whole, other text has the numbers inside
+/// it protected.
 fn select_list(
-    conn: &Connection,
     table: &str,
     columns: Vec<(String, String)>,
     by_content: &[bool],
@@ -216,15 +244,12 @@ fn select_list(
     earlier: &BTreeMap<String, Decision>,
 ) -> duckdb::Result<(Vec<String>, BTreeMap<String, Decision>)> {
     let policy = protector.policy;
-    let paths = json_paths(conn, table)?;
     let mut list = Vec::new();
     let mut decided = BTreeMap::new();
     for ((name, ty), &content) in columns.into_iter().zip(by_content) {
         let col = format!("t.{}", quote(&name));
         let phone = earlier.get(&name) == Some(&Decision::Phone)
-            || (detect::may_hold_numbers(&ty)
-                && (detect::name_says_phone(&name, paths.get(&name).map(String::as_str))
-                    || content));
+            || (detect::may_hold_numbers(&ty) && content);
         let expr = if table == "events" && matches!(name.as_str(), "id_hash" | "payload_hash") {
             // hookstat's own bookkeeping
             None
