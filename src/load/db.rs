@@ -80,6 +80,9 @@ pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbE
         .and_then(|c| c.with("memory_limit", memory_limit))
         .and_then(|c| Connection::open_with_flags(path, c))
         .map_err(|e| DbError::from_duckdb(path, e))?;
+    // remembered as given: DuckDB shows its setting rounded
+    conn.execute("SET VARIABLE hookstat_memory_limit = ?", [memory_limit])
+        .map_err(|e| DbError::from_duckdb(path, e))?;
     apply_schema(&conn).map_err(|e| DbError::from_duckdb(path, e))?;
     Ok(conn)
 }

@@ -51,6 +51,14 @@ impl History {
             conn.execute_batch(FILL_ID_HASH)?;
         }
         let mut filter = IdFilter::with_capacity(stored as usize);
+        // the hashes are read once: DuckDB is kept from caching their
+        // blocks (the memory of the run, not of the history)
+        let limit: String = conn.query_row(
+            "SELECT coalesce(getvariable('hookstat_memory_limit'), current_setting('memory_limit'))",
+            [],
+            |r| r.get(0),
+        )?;
+        conn.execute_batch("SET memory_limit = '16MB'")?;
         let mut stmt = conn.prepare(STORED_HASHES)?;
         for batch in stmt.stream_arrow([])? {
             let batch = batch?;
@@ -58,6 +66,7 @@ impl History {
                 filter.insert_all(hashes.values());
             }
         }
+        conn.execute("SET memory_limit = ?", [limit])?;
         Ok(Some(History { filter }))
     }
 
@@ -212,7 +221,18 @@ mod tests {
         store(&conn, "kept", Some(hash_of("kept")));
         // stored by a version before id_hash
         store(&conn, "older", None);
+        conn.execute_batch(
+            "SET memory_limit = '300MB'; SET VARIABLE hookstat_memory_limit = '300MB'",
+        )
+        .unwrap();
+        let limit = || -> String {
+            conn.query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = limit();
         let history = History::load(&conn).unwrap().unwrap();
+        // the run's memory limit is back after the hashes are read
+        assert_eq!(limit(), before);
         assert!(history.may_contain(hash_of("kept")));
         assert!(history.may_contain(hash_of("older")));
         let filled: i64 = conn
