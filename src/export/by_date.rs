@@ -5,6 +5,7 @@
 //! (at 10M rows it cost more than twice the time).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{anyhow, Context, Result};
@@ -72,16 +73,17 @@ impl Writers {
                 r.get(0)
             })?;
         conn.execute_batch("SET threads = 1")?;
+        // each connection takes the next date left (dates differ in size)
+        let next = AtomicUsize::new(0);
         let result = std::thread::scope(|s| {
             let workers: Vec<_> = self
                 .conns
                 .iter()
-                .enumerate()
-                .map(|(k, c)| {
-                    let mine = dates.iter().skip(k).step_by(self.conns.len());
+                .map(|c| {
+                    let next = &next;
                     s.spawn(move || -> Result<()> {
                         let c = c.lock().map_err(|_| anyhow!("an export writer failed"))?;
-                        for d in mine {
+                        while let Some(d) = dates.get(next.fetch_add(1, Ordering::Relaxed)) {
                             c.execute_batch(&self.sql(spec, d))
                                 .with_context(|| format!("writing {}", d.path.display()))?;
                         }

@@ -98,11 +98,6 @@ fn uuid_at(b: &[u8], i: usize) -> bool {
 pub fn find_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
     let mut found = Vec::new();
-    // most text holds too few digits for any number (a loop the compiler
-    // vectorizes)
-    if b.iter().filter(|c| c.is_ascii_digit()).count() < MIN_DIGITS {
-        return found;
-    }
     let mut i = 0;
     while i < b.len() {
         let starts =
