@@ -10,6 +10,7 @@ use duckdb::{params, Connection};
 const TZ_SQL: &str = include_str!("../sql/tz.sql");
 const TZ_MACRO_SQL: &str = include_str!("../sql/tz_macro.sql");
 const TIME_RANGE_SQL: &str = include_str!("../sql/time_range.sql");
+const EVENT_TIME_RANGE_SQL: &str = include_str!("../sql/event_time_range.sql");
 
 /// Parses an IANA zone name such as `Asia/Kolkata`.
 pub fn parse_tz(text: &str) -> Result<Tz, String> {
@@ -54,8 +55,18 @@ pub fn offsets(tz: Tz, start: i64, end: i64) -> Vec<(i64, i64, i32)> {
 /// to spare) and the `local_ts` macro on `conn` (temp objects only);
 /// returns the span, for [`install_span`] on other connections.
 pub fn install(conn: &Connection, tz: Tz) -> duckdb::Result<(i64, i64)> {
+    install_over(conn, tz, TIME_RANGE_SQL)
+}
+
+/// [`install`] over the span of the events' `created_at` only (all the
+/// export's partition dates need).
+pub fn install_for_events(conn: &Connection, tz: Tz) -> duckdb::Result<(i64, i64)> {
+    install_over(conn, tz, EVENT_TIME_RANGE_SQL)
+}
+
+fn install_over(conn: &Connection, tz: Tz, range_sql: &str) -> duckdb::Result<(i64, i64)> {
     let (start, end): (Option<i64>, Option<i64>) =
-        conn.query_row(TIME_RANGE_SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        conn.query_row(range_sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let day = 86_400;
     let span = match (start, end) {
         (Some(s), Some(e)) => (s - 2 * day, e + 2 * day),

@@ -83,7 +83,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     udf::register(conn, &opts.protector)?;
     let mut manifest = PiiManifest::read(&opts.out);
     // local dates: the same offset table and `local_ts` macro as the reports
-    let span = crate::tz::install(conn, opts.tz)?;
+    let span = crate::tz::install_for_events(conn, opts.tz)?;
     let mut state = ExportState::read(&opts.out);
     // the newest run: every partition written now holds its rows up to it
     let now_run: i64 = conn.query_row("SELECT coalesce(max(run_id), 0) FROM events", [], |r| {

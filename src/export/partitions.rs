@@ -66,7 +66,7 @@ pub fn export_table(
     } = *target;
     let record = state.tables.entry(table.to_string()).or_default();
     let since = record.through_run;
-    let newer = newer_counts(conn, table, shape, record)?;
+    let newer = newer_counts(conn, table, shape, record, target.now_run)?;
     // what a rewrite reads: a child table joins its event type's root
     // table for the date (far smaller than `events`) when that finds every
     // row, `events` otherwise
@@ -144,6 +144,7 @@ fn newer_counts(
     table: &str,
     shape: &TableShape,
     record: &TableState,
+    now_run: i64,
 ) -> Result<Option<Counts>> {
     let since = record.through_run;
     if since == 0
@@ -162,9 +163,12 @@ fn newer_counts(
             (folder.clone(), (day, w.rows))
         })
         .collect();
-    let rows = shape.newer_rows(conn, since)?;
-    for (folder, (day, n)) in row_counts(conn, &shape.runs_source, shape.date, &rows)? {
-        parts.entry(folder).or_insert((day, 0)).1 += n;
+    // no run since the last export: nothing to count
+    if since < now_run {
+        let rows = shape.newer_rows(conn, since)?;
+        for (folder, (day, n)) in row_counts(conn, &shape.runs_source, shape.date, &rows)? {
+            parts.entry(folder).or_insert((day, 0)).1 += n;
+        }
     }
     let total = total_rows(conn, table)?;
     Ok((parts.values().map(|p| p.1).sum::<i64>() == total).then_some(parts))

@@ -208,7 +208,12 @@ fn phone_by_content(
     } else {
         shape.source.clone()
     };
-    let found = detect::content_counts(conn, &scope, &examined)?;
+    let found = if incremental && since == now_run {
+        // no run since the counts: nothing new to count
+        vec![(0, 0); examined.len()]
+    } else {
+        detect::content_counts(conn, &scope, &examined)?
+    };
     let mut next = BTreeMap::new();
     for ((name, ty), (phones, values)) in examined.iter().zip(found) {
         let (p0, v0) = match counts.columns.get(name) {
