@@ -51,6 +51,9 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS id_hash BIGINT;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS payload_hash BIGINT;
 
 INSERT OR IGNORE INTO hookstat_meta VALUES ('schema_version', '1');
+-- Which database this is (an export folder written from another one is
+-- written again whole).
+INSERT OR IGNORE INTO hookstat_meta VALUES ('database_id', CAST(uuid() AS VARCHAR));
 
 -- Columns an export found to hold phone numbers: protected whole in every
 -- later export, even when later nights look harmless.

@@ -285,3 +285,25 @@ fn rows_removed_outside_a_run_are_noticed() {
     assert_eq!(again["partitions_written"], 1, "{again}");
     assert_eq!(exported_ids(&db, &out, "cmb_requests"), ids(&["c1"]));
 }
+
+#[test]
+fn a_folder_written_from_another_database_is_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("parquet");
+    let n1 = night(dir.path(), "n1.ndjson", &[cmb_event("c1", "A", true)]);
+    let first = dir.path().join("a.duckdb");
+    ingest_ok(&first, &[&n1]);
+    let written = export(&first, &out, &[]);
+    // another database with the same rows (rebuilt from the archive)
+    let second = dir.path().join("b.duckdb");
+    ingest_ok(&second, &[&n1]);
+    let again = export(&second, &out, &[]);
+    assert_eq!(
+        again["partitions_written"], written["partitions_written"],
+        "{again}"
+    );
+    assert_eq!(again["partitions_unchanged"], 0, "{again}");
+    // the same database again: nothing to write
+    let same = export(&second, &out, &[]);
+    assert_eq!(same["partitions_written"], 0, "{same}");
+}

@@ -84,7 +84,12 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     let mut manifest = PiiManifest::read(&opts.out);
     // local dates: the same offset table and `local_ts` macro as the reports
     let span = crate::tz::install_for_events(conn, opts.tz)?;
-    let mut state = ExportState::read(&opts.out);
+    let database_id: String = conn.query_row(
+        "SELECT value FROM hookstat_meta WHERE key = 'database_id'",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut state = ExportState::read(&opts.out, &database_id);
     // the newest run: every partition written now holds its rows up to it
     let now_run: i64 = conn.query_row("SELECT coalesce(max(run_id), 0) FROM events", [], |r| {
         r.get(0)

@@ -24,6 +24,9 @@ const VERSION: u32 = 2;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ExportState {
     version: u32,
+    /// The database the folder was written from (`hookstat_meta`).
+    #[serde(default)]
+    pub database_id: String,
     /// Table name -> its part of the state.
     pub tables: BTreeMap<String, TableState>,
 }
@@ -63,14 +66,19 @@ pub struct ContentCounts {
 }
 
 impl ExportState {
-    /// The state of an earlier export into `out`; an empty state when there
-    /// is none or it is of another version (everything is then rewritten).
-    pub fn read(out: &Path) -> ExportState {
-        std::fs::read_to_string(out.join(STATE_FILE))
+    /// The state of an earlier export into `out` from the database
+    /// `database_id`; an empty state when there is none, it is of another
+    /// version or another database (everything is then written again).
+    pub fn read(out: &Path, database_id: &str) -> ExportState {
+        let state = std::fs::read_to_string(out.join(STATE_FILE))
             .ok()
             .and_then(|t| serde_json::from_str::<ExportState>(&t).ok())
-            .filter(|s| s.version == VERSION)
-            .unwrap_or_default()
+            .filter(|s| s.version == VERSION && s.database_id == database_id)
+            .unwrap_or_default();
+        ExportState {
+            database_id: database_id.to_string(),
+            ..state
+        }
     }
 
     /// Writes the state (whole, by rename).
@@ -102,19 +110,22 @@ mod tests {
                 files: vec!["part-0.parquet".into()],
             },
         );
+        state.database_id = "db1".into();
         state.write(dir.path()).unwrap();
-        let back = ExportState::read(dir.path());
+        let back = ExportState::read(dir.path(), "db1");
         assert_eq!(back.tables["events"].through_run, 3);
         assert_eq!(
             back.tables["events"].partitions["2025-08-01"],
             state.tables["events"].partitions["2025-08-01"]
         );
+        // written from another database: no state
+        assert!(ExportState::read(dir.path(), "db2").tables.is_empty());
         // the layout of earlier versions (folder -> signature) is no state
         std::fs::write(
             dir.path().join(STATE_FILE),
             r#"{"events": {"2025-08-01": "7|abc"}}"#,
         )
         .unwrap();
-        assert!(ExportState::read(dir.path()).tables.is_empty());
+        assert!(ExportState::read(dir.path(), "db1").tables.is_empty());
     }
 }
