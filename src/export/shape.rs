@@ -258,6 +258,10 @@ fn select_list(
         let expr = if table == "events" && matches!(name.as_str(), "id_hash" | "payload_hash") {
             // hookstat's own bookkeeping
             None
+        } else if table == "events" && name == "source_location" {
+            // hookstat's own text (`line N`, `byte N`): a big offset is no
+            // phone number
+            Some(col)
         } else if detect::is_business_number(&name) {
             Some(col)
         } else if table == "events" && name == "payload" {
@@ -291,4 +295,50 @@ fn select_list(
         }
     }
     Ok((list, decided))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pii::key::PiiKey;
+
+    fn list_of(table: &str, columns: &[(&str, &str)]) -> Vec<String> {
+        let protector = Protector {
+            policy: PiiPolicy::Hash,
+            key: Some(PiiKey::for_tests()),
+            country_code: "91".into(),
+        };
+        let columns: Vec<(String, String)> = columns
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let content = vec![false; columns.len()];
+        select_list(table, columns, &content, &protector, &BTreeMap::new())
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn hookstat_own_columns_are_not_protected_and_text_is() {
+        let list = list_of(
+            "events",
+            &[
+                ("source_location", "VARCHAR"),
+                ("source_file", "VARCHAR"),
+                ("id_hash", "BIGINT"),
+            ],
+        );
+        assert_eq!(
+            list,
+            [
+                "t.\"source_location\" AS \"source_location\"",
+                "hookstat_pii_text(t.\"source_file\") AS \"source_file\"",
+            ]
+        );
+        // in another table a column of that name is user data
+        assert_eq!(
+            list_of("uf_events", &[("source_location", "VARCHAR")]),
+            ["hookstat_pii_text(t.\"source_location\") AS \"source_location\""]
+        );
+    }
 }
