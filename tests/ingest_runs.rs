@@ -173,7 +173,13 @@ fn kill_after(db: &std::path::Path, arc: &std::path::Path, delay: Duration) -> K
     match child.try_wait().expect("try_wait") {
         None => {
             child.kill().expect("kill");
-            Killed::MidRun(child.wait().expect("wait"))
+            let status = child.wait().expect("wait");
+            // it may have ended between `try_wait` and the kill
+            if status.success() {
+                Killed::TooLate(started.elapsed())
+            } else {
+                Killed::MidRun(status)
+            }
         }
         Some(_) => Killed::TooLate(started.elapsed()),
     }
