@@ -19,9 +19,11 @@ fn uf_event(id: &str, score: Value) -> String {
     .to_string()
 }
 
-fn night(dir: &Path, name: &str, lines: &[String]) -> std::path::PathBuf {
-    let file = dir.join(name);
+/// Writes a night's archive next to `db` and ingests it; returns its path.
+fn load_night(db: &Path, name: &str, lines: &[String]) -> std::path::PathBuf {
+    let file = db.with_file_name(name);
     std::fs::write(&file, ndjson(lines)).unwrap();
+    ingest_ok(db, &[&file]);
     file
 }
 
@@ -56,8 +58,8 @@ fn a_night_adds_one_file_with_only_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");
     let out = dir.path().join("parquet");
-    let n1 = night(
-        dir.path(),
+    load_night(
+        &db,
         "n1.ndjson",
         &[
             cmb_event("c1", "A", true),
@@ -65,7 +67,6 @@ fn a_night_adds_one_file_with_only_its_rows() {
             uf_event("u1", json!(5)),
         ],
     );
-    ingest_ok(&db, &[&n1]);
     let first = export(&db, &out, &[]);
     // events, cmb_requests, uf_events, uf_events__tags: one date each
     assert_eq!(first["partitions_written"], 4, "{first}");
@@ -80,8 +81,8 @@ fn a_night_adds_one_file_with_only_its_rows() {
 
     // the second night: one new event of each type on the same date, and a
     // retry of c1 (a duplicate, not a row)
-    let n2 = night(
-        dir.path(),
+    load_night(
+        &db,
         "n2.ndjson",
         &[
             cmb_event("c3", "A", true),
@@ -89,7 +90,6 @@ fn a_night_adds_one_file_with_only_its_rows() {
             uf_event("u2", json!(3)),
         ],
     );
-    ingest_ok(&db, &[&n2]);
     let second = export(&db, &out, &[]);
     assert_eq!(second["partitions_written"], 4, "{second}");
     // rows written: 2 events, 1 request, 1 feedback, 2 tags
@@ -133,11 +133,9 @@ fn an_export_stopped_half_way_is_repaired_by_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");
     let out = dir.path().join("parquet");
-    let n1 = night(dir.path(), "n1.ndjson", &[cmb_event("c1", "A", true)]);
-    ingest_ok(&db, &[&n1]);
+    load_night(&db, "n1.ndjson", &[cmb_event("c1", "A", true)]);
     export(&db, &out, &[]);
-    let n2 = night(dir.path(), "n2.ndjson", &[cmb_event("c2", "A", true)]);
-    ingest_ok(&db, &[&n2]);
+    load_night(&db, "n2.ndjson", &[cmb_event("c2", "A", true)]);
     export(&db, &out, &[]);
     let folder = out.join("cmb_requests/event_date=2025-07-31");
     assert_eq!(files(&out, "cmb_requests", "2025-07-31").len(), 2);
@@ -159,8 +157,7 @@ fn an_export_stopped_half_way_is_repaired_by_the_next() {
     )
     .unwrap();
 
-    let n3 = night(dir.path(), "n3.ndjson", &[cmb_event("c3", "A", true)]);
-    ingest_ok(&db, &[&n3]);
+    load_night(&db, "n3.ndjson", &[cmb_event("c3", "A", true)]);
     export(&db, &out, &[]);
     // rewritten whole: one file, each event once
     assert_eq!(
@@ -187,14 +184,12 @@ fn a_widened_column_rewrites_its_table_with_one_type() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");
     let out = dir.path().join("parquet");
-    let n1 = night(dir.path(), "n1.ndjson", &[uf_event("u1", json!(5))]);
-    ingest_ok(&db, &[&n1]);
+    load_night(&db, "n1.ndjson", &[uf_event("u1", json!(5))]);
     export(&db, &out, &[]);
     // another date, and a score that is no integer: BIGINT widens to DOUBLE
     let mut later: Value = serde_json::from_str(&uf_event("u2", json!(4.5))).unwrap();
     later["created_at"] = Value::from("1754200000");
-    let n2 = night(dir.path(), "n2.ndjson", &[later.to_string()]);
-    ingest_ok(&db, &[&n2]);
+    load_night(&db, "n2.ndjson", &[later.to_string()]);
     export(&db, &out, &[]);
     assert_eq!(
         query(&db, "SELECT data_type FROM columns WHERE table_name = 'uf_events' AND column_name = 'score'")[0]
@@ -227,8 +222,7 @@ fn event_ids_shaped_like_uuids_leave_unchanged() {
     let out = dir.path().join("parquet");
     // a UUID whose last group is 12 decimal digits, like a phone number
     let id = "7ab603cd-a4c4-4904-85b2-919876543210";
-    let n1 = night(dir.path(), "n1.ndjson", &[cmb_event(id, "A", true)]);
-    ingest_ok(&db, &[&n1]);
+    load_night(&db, "n1.ndjson", &[cmb_event(id, "A", true)]);
     export(&db, &out, &[]);
     for table in ["events", "cmb_requests"] {
         assert_eq!(exported_ids(&db, &out, table), ids(&[id]), "{table}");
@@ -240,12 +234,11 @@ fn child_rows_without_a_root_row_are_still_exported() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");
     let out = dir.path().join("parquet");
-    let n1 = night(
-        dir.path(),
+    load_night(
+        &db,
         "n1.ndjson",
         &[uf_event("u1", json!(5)), uf_event("u2", json!(4))],
     );
-    ingest_ok(&db, &[&n1]);
     // a child table is dated through its root table (one row per event);
     // a database where u1's root row is gone still exports u1's tags,
     // dated through `events`
@@ -267,12 +260,11 @@ fn rows_removed_outside_a_run_are_noticed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.duckdb");
     let out = dir.path().join("parquet");
-    let n1 = night(
-        dir.path(),
+    load_night(
+        &db,
         "n1.ndjson",
         &[cmb_event("c1", "A", true), cmb_event("c2", "A", true)],
     );
-    ingest_ok(&db, &[&n1]);
     export(&db, &out, &[]);
     // no run since the export, but the table's total no longer adds up:
     // the partitions are counted again and the changed one rewritten
@@ -290,9 +282,8 @@ fn rows_removed_outside_a_run_are_noticed() {
 fn a_folder_written_from_another_database_is_written_again() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("parquet");
-    let n1 = night(dir.path(), "n1.ndjson", &[cmb_event("c1", "A", true)]);
     let first = dir.path().join("a.duckdb");
-    ingest_ok(&first, &[&n1]);
+    let n1 = load_night(&first, "n1.ndjson", &[cmb_event("c1", "A", true)]);
     let written = export(&first, &out, &[]);
     // another database with the same rows (rebuilt from the archive)
     let second = dir.path().join("b.duckdb");
