@@ -1,9 +1,10 @@
 -- Whether this run ($1) inserted an event_id twice: possible only when the
 -- run held more ids than it keeps in memory (max_ids_in_memory). Grouped by
--- a hash of the id first, so that the work is one pass over 8-byte keys;
+-- the stored hash of the id first (`id_hash`, written with every row), so
+-- that the work is one pass over 8-byte keys without hashing any text;
 -- candidates are confirmed on the ids themselves.
 WITH candidates AS (
-    SELECT hash(event_id) AS h
+    SELECT id_hash AS h
     FROM events
     WHERE run_id = $1
     GROUP BY h
@@ -12,7 +13,7 @@ WITH candidates AS (
 SELECT count(*) FROM (
     SELECT event_id
     FROM events
-    WHERE run_id = $1 AND hash(event_id) IN (SELECT h FROM candidates)
+    WHERE run_id = $1 AND id_hash IN (SELECT h FROM candidates)
     GROUP BY event_id
     HAVING count(*) > 1
 );

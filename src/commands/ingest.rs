@@ -99,7 +99,7 @@ pub fn ingest(args: &IngestOptions) -> Result<IngestSummary> {
     let mut found = discover(&args.paths)?;
     found.exclude_database(&args.db);
     let path = &args.db;
-    let conn = db::open_for_write(path, &args.memory_limit)?;
+    let mut conn = db::open_for_write(path, &args.memory_limit)?;
     let fail = |e| db::DbError::from_duckdb(path, e);
     let threads = args
         .threads
@@ -114,21 +114,33 @@ pub fn ingest(args: &IngestOptions) -> Result<IngestSummary> {
         let run_id = state::next_run_id(&conn).map_err(fail)?;
         let previous = state::previous_files(&conn).map_err(fail)?;
         let budgets = args.budgets;
-        let mut loader = Loader::new(&conn, run_id, &found.files, &previous, budgets, exact_ids)
-            .map_err(fail)?;
         let progress = progress_bar(total_bytes, args.quiet);
-        let options = pipeline::PipelineOptions {
-            parsers: threads,
-            limits: FlatLimits::from(&budgets),
-            settle_time: args.settle_time,
-        };
-        pipeline::run(&found.files, &previous, options, &progress, |chunk| {
-            loader.load(chunk)
-        })
-        .map_err(fail)
-        .context("loading failed; nothing from this run was kept")?;
-        progress.set_message("committing");
-        let finished = loader.finish().map_err(fail)?;
+        // the loader hands the connection to its writer thread until it
+        // finishes
+        let finished = std::thread::scope(|s| -> Result<_> {
+            let mut loader = Loader::new(
+                s,
+                &mut conn,
+                run_id,
+                &found.files,
+                &previous,
+                budgets,
+                exact_ids,
+            )
+            .map_err(fail)?;
+            let options = pipeline::PipelineOptions {
+                parsers: threads,
+                limits: FlatLimits::from(&budgets),
+                settle_time: args.settle_time,
+            };
+            pipeline::run(&found.files, &previous, options, &progress, |chunk| {
+                loader.load(chunk)
+            })
+            .map_err(fail)
+            .context("loading failed; nothing from this run was kept")?;
+            progress.set_message("committing");
+            Ok(loader.finish().map_err(fail)?)
+        })?;
         progress.finish_and_clear();
         if let Some(counts) = finished {
             loaded = Some((run_id, counts));

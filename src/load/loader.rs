@@ -1,17 +1,18 @@
 //! The loader: the single consumer of parsed items, in file order.
 
 use std::collections::{BTreeMap, HashMap};
+use std::thread::Scope;
 
 use duckdb::Connection;
 use serde::Serialize;
 
-use super::append::RowGroupAppender;
 use super::compare;
 use super::dynamic::Registry;
 use super::history::{self, History};
 use super::run_ids::{id_hash, stored_hash, RunIds};
 use super::state::PreviousFile;
 use super::tables::Batches;
+use super::writer::Writer;
 use super::{FINISH_RUN_SQL, STAGE_SQL};
 use crate::budgets::Budgets;
 use crate::discover::SourceFile;
@@ -66,8 +67,9 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
 }
 
 /// Appends one run's rows; see the module docs of `load`.
-pub struct Loader<'a> {
-    conn: &'a Connection,
+pub struct Loader<'a, 'scope> {
+    /// The connection, on the writer thread.
+    db: Writer<'scope>,
     run_id: i64,
     files: &'a [SourceFile],
     paths: Vec<String>,
@@ -84,16 +86,18 @@ pub struct Loader<'a> {
     counts: RunCounts,
     file_records: u64,
     file_rejects: u64,
-    /// One long-lived appender per batch (same order as `Batches::all_mut`).
-    appenders: Vec<Option<RowGroupAppender<'a>>>,
     /// `cmb_requests`, `<type>_events` and their child tables.
-    registry: Registry<'a>,
+    registry: Registry,
+    /// DuckDB's threads for the queries that settle the run.
+    threads: i64,
 }
 
-impl<'a> Loader<'a> {
-    /// Prepares staging for run `run_id` (the caller has begun a transaction).
-    pub fn new(
-        conn: &'a Connection,
+impl<'a, 'scope> Loader<'a, 'scope> {
+    /// Prepares staging for run `run_id` (the caller has begun a
+    /// transaction) and hands `conn` to a writer thread in `scope`.
+    pub fn new<'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        conn: &'scope mut Connection,
         run_id: i64,
         files: &'a [SourceFile],
         previous: &'a HashMap<String, PreviousFile>,
@@ -104,8 +108,13 @@ impl<'a> Loader<'a> {
         conn.execute_batch(STAGE_SQL)?;
         let registry = Registry::load(conn, run_id, budgets)?;
         let history = History::load(conn)?;
+        // while rows stream in, DuckDB's work is the writer thread's own:
+        // a second DuckDB thread only polled for tasks beside the parsers
+        let threads: i64 = conn.query_row("SELECT current_setting('threads')", [], |r| r.get(0))?;
+        conn.execute_batch("SET threads = 1")?;
         Ok(Loader {
-            conn,
+            db: Writer::start(scope, conn),
+            threads,
             run_id,
             files,
             paths: files.iter().map(SourceFile::display_path).collect(),
@@ -122,7 +131,6 @@ impl<'a> Loader<'a> {
             counts: RunCounts::default(),
             file_records: 0,
             file_rejects: 0,
-            appenders: (0..5).map(|_| None).collect(),
             registry,
         })
     }
@@ -233,9 +241,13 @@ impl<'a> Loader<'a> {
             .bigint(Some(stored))
             .bigint(Some(event.payload_hash))
             .end();
-        let budget_issues =
-            self.registry
-                .write(env, event.cmb.as_ref(), &event.flat, &event.overflow)?;
+        let budget_issues = self.registry.write(
+            &mut self.db,
+            env,
+            event.cmb.as_ref(),
+            &event.flat,
+            &event.overflow,
+        )?;
         for issue in event.issues.iter().chain(&budget_issues) {
             self.counts.field_issues += 1;
             bump(
@@ -261,7 +273,10 @@ impl<'a> Loader<'a> {
         if self.tentative == 0 {
             return Ok(());
         }
-        let new = history::settle_tentative(self.conn, self.run_id)?;
+        let run_id = self.run_id;
+        let new = self
+            .db
+            .call(move |conn| history::settle_tentative(conn, run_id))?;
         let mut files: HashMap<String, usize> = self
             .paths
             .iter()
@@ -342,24 +357,17 @@ impl<'a> Loader<'a> {
     }
 
     fn flush(&mut self, all: bool) -> duckdb::Result<()> {
-        for (i, batch) in self.batches.all_mut().into_iter().enumerate() {
+        for batch in self.batches.all_mut() {
             if batch.is_empty() || (!all && !batch.is_full()) {
                 continue;
             }
             let rows = batch
                 .take()
                 .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
-            if self.appenders[i].is_none() {
-                self.appenders[i] = Some(RowGroupAppender::new(self.conn, batch.table())?);
-            }
-            if let Some(appender) = self.appenders[i].as_mut() {
-                appender.append(rows)?;
-            }
+            self.db.append(batch.table(), rows)?;
         }
         if all {
-            for appender in self.appenders.iter_mut().flatten() {
-                appender.flush()?;
-            }
+            self.db.flush_all()?;
         }
         Ok(())
     }
@@ -370,21 +378,25 @@ impl<'a> Loader<'a> {
     /// them; the caller rolls back and loads again with every id in memory.
     pub fn finish(mut self) -> duckdb::Result<Option<RunCounts>> {
         self.flush(true)?;
+        self.db.execute(format!("SET threads = {}", self.threads))?;
         if self.known.forgot() {
+            let run_id = self.run_id;
             let twice: i64 = self
-                .conn
-                .query_row(WITHIN_RUN_SQL, [self.run_id], |r| r.get(0))?;
+                .db
+                .call(move |conn| conn.query_row(WITHIN_RUN_SQL, [run_id], |r| r.get(0)))?;
             if twice > 0 {
+                self.db.finish()?;
                 return Ok(None);
             }
         }
         self.settle_tentative()?;
-        self.appenders.iter_mut().for_each(|a| *a = None);
-        self.registry.finish()?;
-        self.counts.conflicts += compare::settle(self.conn)?;
+        self.db.close_all()?;
+        self.registry.finish(&mut self.db)?;
+        self.counts.conflicts += self.db.call(compare::settle)?;
         self.flush(true)?;
-        self.appenders.clear();
-        self.conn.execute_batch(FINISH_RUN_SQL)?;
+        self.db.close_all()?;
+        self.db.execute(FINISH_RUN_SQL.to_string())?;
+        self.db.finish()?;
         Ok(Some(self.counts))
     }
 }

@@ -19,6 +19,7 @@ mod loader;
 pub mod run_ids;
 pub mod state;
 mod tables;
+mod writer;
 
 pub use loader::{Loader, RunCounts};
 

@@ -14,6 +14,7 @@ use duckdb::Connection;
 
 use super::batch::{Kind, RowWriter};
 use super::tables::CMB_REQUESTS;
+use super::writer::Writer;
 use crate::budgets::{Budget, Budgets};
 use crate::flatten::cmb::CmbRow;
 use crate::flatten::generic::{json_path, FlatRow, Leaf, OverflowPart, Segment};
@@ -80,21 +81,20 @@ fn envelope_cells<'w>(w: RowWriter<'w>, env: &Envelope) -> RowWriter<'w> {
 }
 
 /// All flattened tables of the database.
-pub struct Registry<'a> {
-    conn: &'a Connection,
+pub struct Registry {
     run_id: i64,
     budgets: Budgets,
     allowance: ColumnAllowance,
     new_tables: usize,
-    tables: Vec<DynamicTable<'a>>,
+    tables: Vec<DynamicTable>,
     /// event type -> table JSON path -> index in `tables`.
     by_key: HashMap<String, HashMap<String, usize>>,
     table_names: Names,
 }
 
-impl<'a> Registry<'a> {
+impl Registry {
     /// Reads the tables and columns earlier runs created.
-    pub fn load(conn: &'a Connection, run_id: i64, budgets: Budgets) -> duckdb::Result<Self> {
+    pub fn load(conn: &Connection, run_id: i64, budgets: Budgets) -> duckdb::Result<Self> {
         let mut table_names = Names::default();
         let mut stmt = conn.prepare(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()",
@@ -123,7 +123,6 @@ impl<'a> Registry<'a> {
             columns.entry(table).or_default().push(column);
         }
         let mut registry = Registry {
-            conn,
             run_id,
             budgets,
             allowance: ColumnAllowance {
@@ -169,7 +168,7 @@ impl<'a> Registry<'a> {
         }
     }
 
-    fn insert(&mut self, table: DynamicTable<'a>) -> usize {
+    fn insert(&mut self, table: DynamicTable) -> usize {
         let index = self.tables.len();
         self.by_key
             .entry(table.event_type.clone())
@@ -183,6 +182,7 @@ impl<'a> Registry<'a> {
     /// row), created if this is the first time and the table budgets allow.
     fn table(
         &mut self,
+        db: &mut Writer,
         event_type: &str,
         path: &[Segment],
         jp: &str,
@@ -207,12 +207,12 @@ impl<'a> Registry<'a> {
                 .iter()
                 .rposition(|s| *s == Segment::Elements)
                 .map_or(&path[..0], |j| &path[..=j]);
-            let parent = match self.table(event_type, parent_path, &json_path(parent_path))? {
+            let parent = match self.table(db, event_type, parent_path, &json_path(parent_path))? {
                 Ok(i) => i,
                 Err(budget) => return Ok(Err(budget)),
             };
             let parent_name = self.tables[parent].name.clone();
-            let root = match self.table(event_type, &[], "$")? {
+            let root = match self.table(db, event_type, &[], "$")? {
                 Ok(i) => i,
                 Err(budget) => return Ok(Err(budget)),
             };
@@ -240,7 +240,7 @@ impl<'a> Registry<'a> {
             self.run_id,
         );
         table.is_new = true;
-        table.create(self.conn)?;
+        table.create(db)?;
         self.new_tables += 1;
         Ok(Ok(self.insert(table)))
     }
@@ -252,25 +252,27 @@ impl<'a> Registry<'a> {
     /// issue per budget the event went over here.
     pub fn write(
         &mut self,
+        db: &mut Writer,
         env: &Envelope,
         cmb: Option<&CmbRow>,
         rows: &[FlatRow],
         overflow: &[OverflowPart],
     ) -> duckdb::Result<Vec<FieldIssue>> {
-        let (conn, run_id) = (self.conn, self.run_id);
+        let run_id = self.run_id;
         let mut hits = Hits::default();
         let mut extra: Vec<OverflowPart> = Vec::new();
         let mut plans = Vec::with_capacity(rows.len());
         for row in rows {
-            let placed = match self.table(&env.event_type, &row.table_path, &row.table_json_path)? {
-                Ok(i) => {
-                    let cells = &row.cells;
-                    let placements =
-                        self.tables[i].prepare(conn, run_id, cells, &mut self.allowance)?;
-                    Ok((i, placements))
-                }
-                Err(budget) => Err(budget),
-            };
+            let placed =
+                match self.table(db, &env.event_type, &row.table_path, &row.table_json_path)? {
+                    Ok(i) => {
+                        let cells = &row.cells;
+                        let placements =
+                            self.tables[i].prepare(db, run_id, cells, &mut self.allowance)?;
+                        Ok((i, placements))
+                    }
+                    Err(budget) => Err(budget),
+                };
             match &placed {
                 Err(budget) if row.table_path.is_empty() => {
                     // the event type has no table: it lives in `events` only
@@ -306,7 +308,7 @@ impl<'a> Registry<'a> {
             let cells = &row.cells;
             if !row.table_path.is_empty() {
                 table.write(
-                    conn,
+                    db,
                     |w| {
                         w.text(Some(&env.event_id))
                             .text(Some(&row.key))
@@ -320,43 +322,47 @@ impl<'a> Registry<'a> {
                 continue;
             }
             if overflow_text.is_some() {
-                table.overflow_column(conn, run_id)?;
+                table.overflow_column(db, run_id)?;
             }
             let text = overflow_text.as_ref();
             match cmb {
-                Some(c) => table.write(conn, |w| cmb_cells(w, env, c), cells, &placements, text)?,
-                None => table.write(conn, |w| envelope_cells(w, env), cells, &placements, text)?,
+                Some(c) => table.write(db, |w| cmb_cells(w, env, c), cells, &placements, text)?,
+                None => table.write(db, |w| envelope_cells(w, env), cells, &placements, text)?,
             }
         }
         Ok(hits.into_issues())
     }
 
     /// Appends everything buffered and records new tables and columns.
-    pub fn finish(&mut self) -> duckdb::Result<()> {
+    pub fn finish(&mut self, db: &mut Writer) -> duckdb::Result<()> {
         for table in &mut self.tables {
-            table.close(self.conn)?;
+            table.close(db)?;
         }
+        type NewTable = (String, String, String, Option<String>, i64);
+        type Changed = (String, String, String, &'static str, i64, i64);
+        let mut tables: Vec<NewTable> = Vec::new();
+        let mut columns: Vec<Changed> = Vec::new();
         for t in &self.tables {
             if t.is_new {
-                self.conn.execute(
-                    REGISTER_TABLE,
-                    duckdb::params![t.name, t.event_type, t.json_path, t.parent, t.first_run],
-                )?;
+                let (name, ty, path) = (t.name.clone(), t.event_type.clone(), t.json_path.clone());
+                tables.push((name, ty, path, t.parent.clone(), t.first_run));
             }
             for c in t.columns.iter().filter(|c| c.changed_run == self.run_id) {
-                self.conn.execute(
-                    REGISTER_COLUMN,
-                    duckdb::params![
-                        t.name,
-                        c.name,
-                        c.path,
-                        c.ty.sql(),
-                        c.first_run,
-                        c.changed_run
-                    ],
-                )?;
+                let (table, name, path) = (t.name.clone(), c.name.clone(), c.path.clone());
+                columns.push((table, name, path, c.ty.sql(), c.first_run, c.changed_run));
             }
         }
-        Ok(())
+        db.call(move |conn| {
+            for t in &tables {
+                conn.execute(REGISTER_TABLE, duckdb::params![t.0, t.1, t.2, t.3, t.4])?;
+            }
+            for c in &columns {
+                conn.execute(
+                    REGISTER_COLUMN,
+                    duckdb::params![c.0, c.1, c.2, c.3, c.4, c.5],
+                )?;
+            }
+            Ok(())
+        })
     }
 }

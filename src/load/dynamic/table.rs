@@ -3,10 +3,8 @@
 
 use std::collections::HashMap;
 
-use duckdb::Connection;
-
-use super::super::append::RowGroupAppender;
 use super::super::batch::{Batch, Kind, RowWriter};
+use super::super::writer::Writer;
 use crate::budgets::Budget;
 use crate::flatten::generic::{Cell, Leaf};
 use crate::flatten::naming::{column_name, Names};
@@ -67,7 +65,7 @@ pub struct DataColumn {
 }
 
 /// A table with fixed leading columns and data columns.
-pub struct DynamicTable<'a> {
+pub struct DynamicTable {
     /// SQL name.
     pub name: String,
     /// Event type it belongs to.
@@ -86,10 +84,9 @@ pub struct DynamicTable<'a> {
     by_path: HashMap<String, usize>,
     names: Names,
     batch: Batch,
-    appender: Option<RowGroupAppender<'a>>,
 }
 
-impl<'a> DynamicTable<'a> {
+impl DynamicTable {
     /// A table with `fixed` columns and known data `columns`.
     pub fn new(
         name: String,
@@ -128,7 +125,6 @@ impl<'a> DynamicTable<'a> {
             by_path,
             names,
             batch,
-            appender: None,
         };
         table.rebuild_batch();
         table
@@ -141,7 +137,7 @@ impl<'a> DynamicTable<'a> {
     }
 
     /// Creates the table if it does not exist.
-    pub fn create(&self, conn: &Connection) -> duckdb::Result<()> {
+    pub fn create(&self, db: &mut Writer) -> duckdb::Result<()> {
         let mut cols: Vec<String> = self
             .fixed
             .iter()
@@ -156,11 +152,11 @@ impl<'a> DynamicTable<'a> {
             CREATE_TABLE,
             &[("table", &quote(&self.name)), ("columns", &cols.join(", "))],
         );
-        conn.execute_batch(&sql)
+        db.execute(sql)
     }
 
     /// Appends the buffered rows.
-    pub fn flush(&mut self, conn: &'a Connection) -> duckdb::Result<()> {
+    pub fn flush(&mut self, db: &mut Writer) -> duckdb::Result<()> {
         if self.batch.is_empty() {
             return Ok(());
         }
@@ -168,22 +164,13 @@ impl<'a> DynamicTable<'a> {
             .batch
             .take()
             .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
-        if self.appender.is_none() {
-            self.appender = Some(RowGroupAppender::new(conn, &self.name)?);
-        }
-        if let Some(appender) = self.appender.as_mut() {
-            appender.append(rows)?;
-        }
-        Ok(())
+        db.append(&self.name, rows)
     }
 
     /// Flushes and closes the appender (before DDL or at the end of a run).
-    pub fn close(&mut self, conn: &'a Connection) -> duckdb::Result<()> {
-        self.flush(conn)?;
-        if let Some(mut appender) = self.appender.take() {
-            appender.flush()?;
-        }
-        Ok(())
+    pub fn close(&mut self, db: &mut Writer) -> duckdb::Result<()> {
+        self.flush(db)?;
+        db.close(&self.name)
     }
 
     /// Number of data columns (the `_overflow` column does not count).
@@ -192,12 +179,12 @@ impl<'a> DynamicTable<'a> {
     }
 
     /// The `_overflow` column, added the first time a row needs it.
-    pub fn overflow_column(&mut self, conn: &'a Connection, run_id: i64) -> duckdb::Result<usize> {
+    pub fn overflow_column(&mut self, db: &mut Writer, run_id: i64) -> duckdb::Result<usize> {
         if let Some(&i) = self.by_path.get(OVERFLOW_PATH) {
             return Ok(i);
         }
         self.add_column(
-            conn,
+            db,
             run_id,
             OVERFLOW_COLUMN.to_string(),
             OVERFLOW_PATH,
@@ -207,13 +194,13 @@ impl<'a> DynamicTable<'a> {
 
     fn add_column(
         &mut self,
-        conn: &'a Connection,
+        db: &mut Writer,
         run_id: i64,
         name: String,
         path: &str,
         ty: ColumnType,
     ) -> duckdb::Result<usize> {
-        self.close(conn)?;
+        self.close(db)?;
         let sql = render(
             ADD_COLUMN,
             &[
@@ -222,7 +209,7 @@ impl<'a> DynamicTable<'a> {
                 ("type", ty.sql()),
             ],
         );
-        conn.execute_batch(&sql)?;
+        db.execute(sql)?;
         let index = self.columns.len();
         self.by_path.insert(path.to_string(), index);
         self.columns.push(DataColumn {
@@ -238,13 +225,13 @@ impl<'a> DynamicTable<'a> {
 
     fn widen(
         &mut self,
-        conn: &'a Connection,
+        db: &mut Writer,
         run_id: i64,
         i: usize,
         new: ColumnType,
     ) -> duckdb::Result<()> {
         let old = self.columns[i].ty;
-        self.close(conn)?;
+        self.close(db)?;
         let column = quote(&self.columns[i].name);
         let using = if old == ColumnType::Timestamp {
             format!("CAST(CAST(epoch({column}) AS BIGINT) AS {})", new.sql())
@@ -260,7 +247,7 @@ impl<'a> DynamicTable<'a> {
                 ("using", &using),
             ],
         );
-        conn.execute_batch(&sql)?;
+        db.execute(sql)?;
         self.columns[i].ty = new;
         self.columns[i].changed_run = run_id;
         self.rebuild_batch();
@@ -271,7 +258,7 @@ impl<'a> DynamicTable<'a> {
     /// column budgets; returns where each cell goes.
     pub fn prepare(
         &mut self,
-        conn: &'a Connection,
+        db: &mut Writer,
         run_id: i64,
         cells: &[Cell],
         allowance: &mut ColumnAllowance,
@@ -289,13 +276,13 @@ impl<'a> DynamicTable<'a> {
                     let wanted = column_name(&cell.name_path, path);
                     let name = self.names.claim(&wanted, path);
                     let ty = ColumnType::of(&cell.leaf, &name);
-                    Placement::Column(self.add_column(conn, run_id, name, path, ty)?)
+                    Placement::Column(self.add_column(db, run_id, name, path, ty)?)
                 }
                 Some(i) => {
                     let old = self.columns[i].ty;
                     let new = old.widen(ColumnType::of(&cell.leaf, &self.columns[i].name));
                     if new != old {
-                        self.widen(conn, run_id, i, new)?;
+                        self.widen(db, run_id, i, new)?;
                     }
                     Placement::Column(i)
                 }
@@ -310,7 +297,7 @@ impl<'a> DynamicTable<'a> {
     /// JSON text of the parts over budget) in the `_overflow` column.
     pub fn write(
         &mut self,
-        conn: &'a Connection,
+        db: &mut Writer,
         fixed: impl FnOnce(RowWriter<'_>) -> RowWriter<'_>,
         cells: &[Cell],
         placements: &[Placement],
@@ -360,7 +347,7 @@ impl<'a> DynamicTable<'a> {
         }
         row.end();
         if self.batch.is_full() {
-            self.flush(conn)?;
+            self.flush(db)?;
         }
         Ok(())
     }
