@@ -116,7 +116,7 @@ impl TableShape {
                 earlier.insert(name.clone(), Decision::Phone);
             }
         }
-        let content = phone_by_content(conn, &shape, &columns, &earlier, counts, now_run)?;
+        let content = phone_by_content(conn, table, &shape, &columns, &earlier, counts, now_run)?;
         let (list, decided) = select_list(table, columns.clone(), &content, protector, &earlier)?;
         manifest::store_phone_columns(conn, table, &decided)?;
         manifest.tables.insert(table.to_string(), decided);
@@ -180,6 +180,7 @@ fn json_paths(conn: &Connection, table: &str) -> duckdb::Result<BTreeMap<String,
 /// columns and types, only the rows of newer runs are read.
 fn phone_by_content(
     conn: &Connection,
+    table: &str,
     shape: &TableShape,
     columns: &[(String, String)],
     earlier: &BTreeMap<String, Decision>,
@@ -189,7 +190,9 @@ fn phone_by_content(
     let examined: Vec<(String, String)> = columns
         .iter()
         .filter(|(name, ty)| {
-            earlier.get(name) != Some(&Decision::Phone) && detect::examined_by_content(name, ty)
+            earlier.get(name) != Some(&Decision::Phone)
+                && !bookkeeping(table, name)
+                && detect::examined_by_content(name, ty)
         })
         .cloned()
         .collect();
@@ -237,6 +240,12 @@ fn phone_by_content(
         .collect())
 }
 
+/// hookstat's own bookkeeping columns of `events`: neither exported nor
+/// examined.
+fn bookkeeping(table: &str, name: &str) -> bool {
+    table == "events" && matches!(name, "id_hash" | "payload_hash")
+}
+
 /// The SELECT list for a table, and what was decided for each column:
 /// phone columns (in `earlier`: by name, JSON path or an earlier export;
 /// or by content) are protected whole, other text has the numbers inside
@@ -255,8 +264,7 @@ fn select_list(
         let col = format!("t.{}", quote(&name));
         let phone = earlier.get(&name) == Some(&Decision::Phone)
             || (detect::may_hold_numbers(&ty) && content);
-        let expr = if table == "events" && matches!(name.as_str(), "id_hash" | "payload_hash") {
-            // hookstat's own bookkeeping
+        let expr = if bookkeeping(table, &name) {
             None
         } else if table == "events" && name == "source_location" {
             // hookstat's own text (`line N`, `byte N`): a big offset is no
@@ -283,7 +291,8 @@ fn select_list(
                 PiiPolicy::Keep => col,
                 // the parts kept over a budget stay JSON
                 _ if name == OVERFLOW_COLUMN => format!("hookstat_pii_json({col})"),
-                _ => format!("hookstat_pii_text({col})"),
+                // NULL: no number inside, the value as it is (not copied)
+                _ => format!("coalesce(hookstat_pii_text({col}), {col})"),
             })
         } else if ty == "TIMESTAMP" {
             Some(format!("CAST({col} AS TIMESTAMPTZ)"))
@@ -332,13 +341,13 @@ mod tests {
             list,
             [
                 "t.\"source_location\" AS \"source_location\"",
-                "hookstat_pii_text(t.\"source_file\") AS \"source_file\"",
+                "coalesce(hookstat_pii_text(t.\"source_file\"), t.\"source_file\") AS \"source_file\"",
             ]
         );
         // in another table a column of that name is user data
         assert_eq!(
             list_of("uf_events", &[("source_location", "VARCHAR")]),
-            ["hookstat_pii_text(t.\"source_location\") AS \"source_location\""]
+            ["coalesce(hookstat_pii_text(t.\"source_location\"), t.\"source_location\") AS \"source_location\""]
         );
     }
 }

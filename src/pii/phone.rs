@@ -75,6 +75,11 @@ pub fn is_phone(text: &str) -> bool {
     normalize(text, "").is_some()
 }
 
+/// True when the whole of `text` is a UUID (8-4-4-4-12 hex digits).
+pub fn is_uuid(text: &str) -> bool {
+    text.len() == 36 && uuid_at(text.as_bytes(), 0)
+}
+
 /// True when a UUID (8-4-4-4-12 hex digits) starts at `i` and ends a
 /// token: an identifier, whose digit groups are never phone numbers.
 fn uuid_at(b: &[u8], i: usize) -> bool {
@@ -82,11 +87,11 @@ fn uuid_at(b: &[u8], i: usize) -> bool {
     let Some(id) = b.get(i..i + LEN) else {
         return false;
     };
-    let shaped = id.iter().enumerate().all(|(k, c)| match k {
-        8 | 13 | 18 | 23 => *c == b'-',
-        _ => c.is_ascii_hexdigit(),
-    });
-    shaped
+    // the hyphens first: most text is no UUID and fails on them
+    [8, 13, 18, 23].iter().all(|&k| id[k] == b'-')
+        && [0..8, 9..13, 14..18, 19..23, 24..36]
+            .into_iter()
+            .all(|group| id[group].iter().all(u8::is_ascii_hexdigit))
         && !b
             .get(i + LEN)
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
@@ -208,6 +213,10 @@ mod tests {
             "x7ab603cd-a4c4-4904-85b2-919876543210",
         ] {
             assert_eq!(find_in_text(text).len(), 1, "{text}");
+            assert!(!is_uuid(text), "{text}");
         }
+        assert!(is_uuid("7ab603cd-a4c4-4904-85b2-919876543210"));
+        assert!(!is_uuid("7ab603cd-a4c4-4904-85b2-91987654321"));
+        assert!(!is_uuid("7ab603cd a4c4-4904-85b2-919876543210"));
     }
 }

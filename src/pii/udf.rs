@@ -2,7 +2,9 @@
 //! per table protects values on DuckDB's threads:
 //! `hookstat_is_phone(VARCHAR) -> BOOLEAN`,
 //! `hookstat_pii_value(VARCHAR) -> VARCHAR` (a phone column's value) and
-//! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text) and
+//! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text: NULL when it holds
+//! no phone number, so that the export's `coalesce(…, value)` keeps the
+//! value without copying it) and
 //! `hookstat_pii_json(VARCHAR) -> VARCHAR` (JSON text, kept valid).
 
 use std::borrow::Cow;
@@ -85,6 +87,24 @@ fn map_strings(
     Ok(())
 }
 
+/// Writes `f(value)` where it differs from the value, NULL elsewhere.
+fn changed_strings(
+    input: &mut DataChunkHandle,
+    output: &mut dyn WritableVector,
+    f: impl for<'s> Fn(&'s str) -> Cow<'s, str>,
+) -> Result<(), Failure> {
+    let mut out = output.flat_vector();
+    let mut nulls = Vec::new();
+    each_string(input, |i, s| match s.map(&f) {
+        Some(Cow::Owned(changed)) => out.insert(i, changed.as_str()),
+        _ => nulls.push(i),
+    });
+    for i in nulls {
+        out.set_null(i);
+    }
+    Ok(())
+}
+
 /// Which protection a registration of [`Protect`] applies.
 #[derive(Clone, Copy)]
 enum Mode {
@@ -108,7 +128,7 @@ impl VScalar for Protect {
     ) -> Result<(), Failure> {
         match mode {
             Mode::Value => map_strings(input, output, |s| Cow::Owned(p.value(s))),
-            Mode::Text => map_strings(input, output, |s| p.text(s)),
+            Mode::Text => changed_strings(input, output, |s| p.text(s)),
             Mode::Json => map_strings(input, output, |s| Cow::Owned(p.json(s))),
         }
     }
