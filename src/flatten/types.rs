@@ -6,6 +6,8 @@
 //! BIGINT -> DOUBLE; any other mix -> VARCHAR. JSON null never changes a
 //! type.
 
+use std::borrow::Cow;
+
 use super::generic::Leaf;
 
 /// SQL type of a flattened column.
@@ -85,7 +87,7 @@ fn is_epoch_text(s: &str) -> bool {
 
 /// A value converted for a column of a given type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Typed {
+pub enum Typed<'a> {
     /// BOOLEAN cell.
     Bool(bool),
     /// BIGINT cell.
@@ -94,13 +96,13 @@ pub enum Typed {
     Float(f64),
     /// TIMESTAMP cell, µs since 1970.
     Micros(i64),
-    /// VARCHAR cell.
-    Text(String),
+    /// VARCHAR cell (borrowed from a text leaf).
+    Text(Cow<'a, str>),
 }
 
 /// Converts `leaf` for a column of type `ty` (which [`ColumnType::of`] and
 /// [`ColumnType::widen`] guarantee can hold it).
-pub fn convert(leaf: &Leaf, ty: ColumnType) -> Typed {
+pub fn convert(leaf: &Leaf, ty: ColumnType) -> Typed<'_> {
     match (ty, leaf) {
         (ColumnType::Boolean, Leaf::Bool(b)) => Typed::Bool(*b),
         (ColumnType::BigInt, Leaf::Int(i)) => Typed::Int(*i),
@@ -109,9 +111,10 @@ pub fn convert(leaf: &Leaf, ty: ColumnType) -> Typed {
         (ColumnType::Timestamp, Leaf::Int(i)) => Typed::Micros(i.saturating_mul(1_000_000)),
         (ColumnType::Timestamp, Leaf::Text(s)) => match s.parse::<i64>() {
             Ok(secs) => Typed::Micros(secs.saturating_mul(1_000_000)),
-            Err(_) => Typed::Text(s.clone()),
+            Err(_) => Typed::Text(Cow::Borrowed(s)),
         },
-        (_, other) => Typed::Text(other.to_text()),
+        (_, Leaf::Text(s)) => Typed::Text(Cow::Borrowed(s)),
+        (_, other) => Typed::Text(Cow::Owned(other.to_text())),
     }
 }
 

@@ -11,8 +11,8 @@
 use std::sync::Arc;
 
 use duckdb::arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder,
+    StringBuilder, TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::error::ArrowError;
@@ -84,14 +84,27 @@ enum Column {
 }
 
 impl Column {
+    /// The column's array; the builder starts again with room for as much
+    /// as it held (batches are alike), so that it does not grow by copying.
     fn finish(&mut self) -> ArrayRef {
+        fn again<B>(b: &mut B, fresh: B) -> B {
+            std::mem::replace(b, fresh)
+        }
         match self {
-            Column::Text(b) => Arc::new(b.finish()),
-            Column::BigInt(b) => Arc::new(b.finish()),
-            Column::Bool(b) => Arc::new(b.finish()),
-            Column::Double(b) => Arc::new(b.finish()),
-            Column::Timestamp(b) => Arc::new(b.finish()),
-            Column::Date(b) => Arc::new(b.finish()),
+            Column::Text(b) => {
+                let (rows, bytes) = (b.len(), b.values_slice().len());
+                Arc::new(again(b, StringBuilder::with_capacity(rows, bytes)).finish())
+            }
+            Column::BigInt(b) => Arc::new(again(b, Int64Builder::with_capacity(b.len())).finish()),
+            Column::Bool(b) => Arc::new(again(b, BooleanBuilder::with_capacity(b.len())).finish()),
+            Column::Double(b) => {
+                Arc::new(again(b, Float64Builder::with_capacity(b.len())).finish())
+            }
+            Column::Timestamp(b) => {
+                let fresh = TimestampMicrosecondBuilder::with_capacity(b.len());
+                Arc::new(again(b, fresh).finish())
+            }
+            Column::Date(b) => Arc::new(again(b, Date32Builder::with_capacity(b.len())).finish()),
         }
     }
 }

@@ -10,6 +10,9 @@ mod table;
 
 use std::collections::HashMap;
 
+/// Maps looked up for every row and cell: a fast hash of the keys.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+
 use duckdb::Connection;
 
 use super::batch::{Kind, RowWriter};
@@ -88,7 +91,7 @@ pub struct Registry {
     new_tables: usize,
     tables: Vec<DynamicTable>,
     /// event type -> table JSON path -> index in `tables`.
-    by_key: HashMap<String, HashMap<String, usize>>,
+    by_key: FastMap<String, FastMap<String, usize>>,
     table_names: Names,
 }
 
@@ -131,7 +134,7 @@ impl Registry {
             },
             new_tables: 0,
             tables: Vec::new(),
-            by_key: HashMap::new(),
+            by_key: FastMap::default(),
             table_names,
         };
         let mut stmt = conn.prepare(

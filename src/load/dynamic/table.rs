@@ -1,8 +1,6 @@
 //! One table whose columns come from the data: fixed leading columns, then
 //! one column per JSON path seen, added and widened as values require.
 
-use std::collections::HashMap;
-
 use super::super::batch::{Batch, Kind, RowWriter};
 use super::super::writer::Writer;
 use crate::budgets::Budget;
@@ -81,7 +79,8 @@ pub struct DynamicTable {
     fixed: Vec<(String, Kind)>,
     /// Data columns in table order.
     pub columns: Vec<DataColumn>,
-    by_path: HashMap<String, usize>,
+    /// JSON path -> column (looked up for every cell).
+    by_path: foldhash::HashMap<String, usize>,
     names: Names,
     batch: Batch,
 }
@@ -336,10 +335,10 @@ impl DynamicTable {
                     typed
                         .map(|t| match t {
                             Typed::Text(s) => s,
-                            Typed::Bool(b) => b.to_string(),
-                            Typed::Int(i) => i.to_string(),
-                            Typed::Float(f) => f.to_string(),
-                            Typed::Micros(m) => (m / 1_000_000).to_string(),
+                            Typed::Bool(b) => b.to_string().into(),
+                            Typed::Int(i) => i.to_string().into(),
+                            Typed::Float(f) => f.to_string().into(),
+                            Typed::Micros(m) => (m / 1_000_000).to_string().into(),
                         })
                         .as_deref(),
                 ),
