@@ -209,7 +209,8 @@ fn phone_by_content(
             shape.newer_rows(conn, since)?
         )
     } else {
-        shape.source.clone()
+        // every row, and only the table's own columns: no join
+        format!("{} t", quote(table))
     };
     let found = if incremental && since == now_run {
         // no run since the counts: nothing new to count
