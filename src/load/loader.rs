@@ -366,9 +366,6 @@ impl<'a, 'scope> Loader<'a, 'scope> {
                 .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
             self.db.append(batch.table(), rows)?;
         }
-        if all {
-            self.db.flush_all()?;
-        }
         Ok(())
     }
 
@@ -390,11 +387,9 @@ impl<'a, 'scope> Loader<'a, 'scope> {
             }
         }
         self.settle_tentative()?;
-        self.db.close_all()?;
         self.registry.finish(&mut self.db)?;
         self.counts.conflicts += self.db.call(compare::settle)?;
         self.flush(true)?;
-        self.db.close_all()?;
         self.db.execute(FINISH_RUN_SQL.to_string())?;
         self.db.finish()?;
         Ok(Some(self.counts))

@@ -8,7 +8,6 @@
 //! (`compare.rs`) and file state; the caller records the run and commits.
 //! Nothing is visible to readers before that commit.
 
-mod append;
 mod batch;
 mod compare;
 pub mod db;

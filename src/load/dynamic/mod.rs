@@ -339,7 +339,7 @@ impl Registry {
     /// Appends everything buffered and records new tables and columns.
     pub fn finish(&mut self, db: &mut Writer) -> duckdb::Result<()> {
         for table in &mut self.tables {
-            table.close(db)?;
+            table.flush(db)?;
         }
         type NewTable = (String, String, String, Option<String>, i64);
         type Changed = (String, String, String, &'static str, i64, i64);

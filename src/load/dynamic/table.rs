@@ -154,7 +154,8 @@ impl DynamicTable {
         db.execute(sql)
     }
 
-    /// Appends the buffered rows.
+    /// Sends the buffered rows to the writer (also before DDL: later rows
+    /// have the table's new shape).
     pub fn flush(&mut self, db: &mut Writer) -> duckdb::Result<()> {
         if self.batch.is_empty() {
             return Ok(());
@@ -164,12 +165,6 @@ impl DynamicTable {
             .take()
             .map_err(|e| duckdb::Error::ToSqlConversionFailure(Box::new(e)))?;
         db.append(&self.name, rows)
-    }
-
-    /// Flushes and closes the appender (before DDL or at the end of a run).
-    pub fn close(&mut self, db: &mut Writer) -> duckdb::Result<()> {
-        self.flush(db)?;
-        db.close(&self.name)
     }
 
     /// Number of data columns (the `_overflow` column does not count).
@@ -199,7 +194,7 @@ impl DynamicTable {
         path: &str,
         ty: ColumnType,
     ) -> duckdb::Result<usize> {
-        self.close(db)?;
+        self.flush(db)?;
         let sql = render(
             ADD_COLUMN,
             &[
@@ -230,7 +225,7 @@ impl DynamicTable {
         new: ColumnType,
     ) -> duckdb::Result<()> {
         let old = self.columns[i].ty;
-        self.close(db)?;
+        self.flush(db)?;
         let column = quote(&self.columns[i].name);
         let using = if old == ColumnType::Timestamp {
             format!("CAST(CAST(epoch({column}) AS BIGINT) AS {})", new.sql())
