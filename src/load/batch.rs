@@ -1,5 +1,5 @@
-//! Column-oriented row buffers that become Arrow record batches for
-//! DuckDB's appender.
+//! Column-oriented row buffers that become Arrow record batches for the
+//! writer thread (`writer.rs`).
 //!
 //! A [`Batch`] is declared with the target table's columns in table order;
 //! rows are written one cell at a time through a [`RowWriter`], in the same
