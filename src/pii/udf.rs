@@ -69,34 +69,19 @@ impl VScalar for IsPhone {
     }
 }
 
-/// Writes `f(value)` for every row (NULL stays NULL).
+/// Writes `f(value)` for every row (NULL stays NULL); with `changed_only`,
+/// NULL also where `f` kept the value as it was (nothing copied).
 fn map_strings(
     input: &mut DataChunkHandle,
     output: &mut dyn WritableVector,
-    f: impl for<'s> Fn(&'s str) -> Cow<'s, str>,
-) -> Result<(), Failure> {
-    let mut out = output.flat_vector();
-    let mut nulls = Vec::new();
-    each_string(input, |i, s| match s {
-        Some(s) => out.insert(i, f(s).as_ref()),
-        None => nulls.push(i),
-    });
-    for i in nulls {
-        out.set_null(i);
-    }
-    Ok(())
-}
-
-/// Writes `f(value)` where it differs from the value, NULL elsewhere.
-fn changed_strings(
-    input: &mut DataChunkHandle,
-    output: &mut dyn WritableVector,
+    changed_only: bool,
     f: impl for<'s> Fn(&'s str) -> Cow<'s, str>,
 ) -> Result<(), Failure> {
     let mut out = output.flat_vector();
     let mut nulls = Vec::new();
     each_string(input, |i, s| match s.map(&f) {
         Some(Cow::Owned(changed)) => out.insert(i, changed.as_str()),
+        Some(Cow::Borrowed(same)) if !changed_only => out.insert(i, same),
         _ => nulls.push(i),
     });
     for i in nulls {
@@ -127,9 +112,9 @@ impl VScalar for Protect {
         output: &mut dyn WritableVector,
     ) -> Result<(), Failure> {
         match mode {
-            Mode::Value => map_strings(input, output, |s| Cow::Owned(p.value(s))),
-            Mode::Text => changed_strings(input, output, |s| p.text(s)),
-            Mode::Json => map_strings(input, output, |s| Cow::Owned(p.json(s))),
+            Mode::Value => map_strings(input, output, false, |s| Cow::Owned(p.value(s))),
+            Mode::Text => map_strings(input, output, true, |s| p.text(s)),
+            Mode::Json => map_strings(input, output, false, |s| Cow::Owned(p.json(s))),
         }
     }
 
