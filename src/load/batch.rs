@@ -18,6 +18,8 @@ use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::error::ArrowError;
 use duckdb::arrow::record_batch::RecordBatch;
 
+use super::arrow_scan::JSON_FIELD;
+
 /// Logical column types used by hookstat tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -129,7 +131,17 @@ impl Batch {
     pub fn new<S: AsRef<str>>(table: &str, columns: &[(S, Kind)]) -> Self {
         let fields: Vec<Field> = columns
             .iter()
-            .map(|(name, kind)| Field::new(name.as_ref(), kind.data_type(), true))
+            .map(|(name, kind)| {
+                let field = Field::new(name.as_ref(), kind.data_type(), true);
+                match kind {
+                    // declared JSON to DuckDB: stored without being parsed again
+                    Kind::Json => field.with_metadata(std::collections::HashMap::from([(
+                        JSON_FIELD.to_string(),
+                        "true".to_string(),
+                    )])),
+                    _ => field,
+                }
+            })
             .collect();
         Batch {
             table: table.to_string(),

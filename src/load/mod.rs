@@ -8,6 +8,7 @@
 //! (`compare.rs`) and file state; the caller records the run and commits.
 //! Nothing is visible to readers before that commit.
 
+mod arrow_scan;
 mod batch;
 mod compare;
 pub mod db;

@@ -4,7 +4,7 @@
 //! rows meanwhile instead of waiting.
 //!
 //! A batch is inserted with `INSERT INTO … SELECT * FROM
-//! hookstat_arrow(?)`, an Arrow scan: its rows go straight into the
+//! hookstat_arrow(?)`, an Arrow scan (`arrow_scan.rs`): its rows go straight into the
 //! transaction's row groups, which successive inserts fill up (whole row
 //! groups, without the copy and the buffer of up to a row group per table
 //! that DuckDB's appender keeps: about 140 MB less at 1M events).
@@ -19,9 +19,9 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{Scope, ScopedJoinHandle};
 
 use duckdb::arrow::record_batch::RecordBatch;
-use duckdb::vtab::arrow::{ArrowBatchRegistration, ArrowVTab};
 use duckdb::Connection;
 
+use super::arrow_scan::{ArrowScan, Registered};
 use crate::sql::quote;
 
 /// Jobs that may wait for the writer.
@@ -63,7 +63,7 @@ impl<'scope> Writer<'scope> {
     pub fn append(&mut self, table: &str, batch: RecordBatch) -> duckdb::Result<()> {
         let sql = format!("INSERT INTO {} SELECT * FROM {ARROW_SCAN}(?)", quote(table));
         self.send(Box::new(move |conn| {
-            let rows = ArrowBatchRegistration::new(batch);
+            let rows = Registered::new(batch);
             conn.prepare_cached(&sql)?.execute([&rows]).map(|_| ())
         }))
     }
@@ -116,7 +116,7 @@ fn stopped() -> duckdb::Error {
 /// The writer thread: runs jobs until the sender is dropped or one fails.
 fn work(conn: &mut Connection, queue: Receiver<Job<'_>>) -> duckdb::Result<()> {
     let conn: &Connection = conn;
-    conn.register_table_function::<ArrowVTab>(ARROW_SCAN)?;
+    conn.register_table_function::<ArrowScan>(ARROW_SCAN)?;
     for job in queue {
         job(conn)?;
     }
