@@ -682,6 +682,21 @@ fn default_budgets_handle_a_payload_of_100k_keys() {
 }
 
 #[test]
+fn a_payload_that_takes_much_memory_to_parse_is_stored_under_a_small_buffer_limit() {
+    // 2,000,000 numbers in 4 MB of text: parsed again by DuckDB as a JSON
+    // value they would take more than a 32 MB buffer limit
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide-array.ndjson");
+    let nums: Vec<u8> = (0..2_000_000).map(|i| (i % 10) as u8).collect();
+    let event = typed_event("wide", "uf", json!({ "nums": nums }));
+    std::fs::write(&file, format!("{event}\n")).unwrap();
+    let db = dir.path().join("h.duckdb");
+    let s = run_ok(&db, &[&file], &["--memory-limit", "32MB"]);
+    assert_eq!(count(&s, "inserted"), 1);
+    assert_eq!(stored_payload(&db, "wide"), event);
+}
+
+#[test]
 fn array_budget_keeps_the_first_elements_and_the_rest_in_overflow() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("long-array.ndjson");
