@@ -3,9 +3,11 @@
 //! The [`Loader`] deduplicates on `event_id` within the run and against
 //! earlier runs before anything is appended (`history.rs`: a filter of the
 //! stored ids, possible re-deliveries staged and settled by one query; first
-//! delivery wins), buffers rows as Arrow batches and appends them in whole
-//! row groups (`append.rs`); [`Loader::finish`] settles duplicates
-//! (`compare.rs`) and file state; the caller records the run and commits.
+//! delivery wins) and buffers rows as Arrow batches; a writer thread that
+//! owns the connection meanwhile (`writer.rs`) inserts them through an
+//! Arrow scan (`arrow_scan.rs`), filling whole row groups;
+//! [`Loader::finish`] settles duplicates (`compare.rs`) and file state; the
+//! caller records the run and commits.
 //! Nothing is visible to readers before that commit.
 
 mod arrow_scan;
