@@ -1,2 +1,2 @@
--- stage_new in the order the run read it.
-SELECT source_file, source_location, payload FROM stage_new ORDER BY stage_row;
+-- The staged rows of stage_new, in the order the run read them.
+SELECT stage_row FROM stage_new ORDER BY stage_row;

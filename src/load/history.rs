@@ -21,6 +21,7 @@ use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
 use duckdb::vtab::arrow::WritableVector;
 use duckdb::{params, Connection};
 
+use super::db::reading_history_once;
 use super::id_filter::IdFilter;
 use super::run_ids::{id_hash, stored_hash};
 use crate::sql::each_string;
@@ -29,8 +30,15 @@ const STORED_COUNT: &str = include_str!("../../sql/history/stored_count.sql");
 const STORED_HASHES: &str = include_str!("../../sql/history/stored_hashes.sql");
 const FILL_ID_HASH: &str = include_str!("../../sql/history/fill_id_hash.sql");
 
+/// Staged deliveries few enough to be settled under [`SETTLE_BUFFER`].
+pub const FEW_STAGED: u64 = 100_000;
+/// DuckDB's buffer while a query settling few staged deliveries reads a
+/// whole column of the history.
+pub const SETTLE_BUFFER: &str = "64MB";
+
 const TENTATIVE_NEW: &str = include_str!("../../sql/history/tentative_new.sql");
 const NEW_ROWS: &str = include_str!("../../sql/history/new_rows.sql");
+const NEW_ROW: &str = include_str!("../../sql/history/new_row.sql");
 const TAKE_NEW: &str = include_str!("../../sql/history/take_new.sql");
 
 /// Which ids earlier runs may have loaded.
@@ -53,20 +61,16 @@ impl History {
         let mut filter = IdFilter::with_capacity(stored as usize);
         // the hashes are read once: DuckDB is kept from caching their
         // blocks (the memory of the run, not of the history)
-        let limit: String = conn.query_row(
-            "SELECT coalesce(getvariable('hookstat_memory_limit'), current_setting('memory_limit'))",
-            [],
-            |r| r.get(0),
-        )?;
-        conn.execute_batch("SET memory_limit = '16MB'")?;
-        let mut stmt = conn.prepare(STORED_HASHES)?;
-        for batch in stmt.stream_arrow([])? {
-            let batch = batch?;
-            if let Some(hashes) = batch.column(0).as_any().downcast_ref::<Int64Array>() {
-                filter.insert_all(hashes.values());
+        reading_history_once(conn, "16MB", || {
+            let mut stmt = conn.prepare(STORED_HASHES)?;
+            for batch in stmt.stream_arrow([])? {
+                let batch = batch?;
+                if let Some(hashes) = batch.column(0).as_any().downcast_ref::<Int64Array>() {
+                    filter.insert_all(hashes.values());
+                }
             }
-        }
-        conn.execute("SET memory_limit = ?", [limit])?;
+            Ok(())
+        })?;
         Ok(Some(History { filter }))
     }
 
@@ -125,17 +129,35 @@ pub struct NewAfterAll {
 
 /// Settles run `run_id`'s tentative deliveries: those an earlier run loaded
 /// stay later deliveries; the others are returned, in reading order.
-pub fn settle_tentative(conn: &Connection, run_id: i64) -> duckdb::Result<Vec<NewAfterAll>> {
-    conn.execute(TENTATIVE_NEW, params![run_id])?;
-    let rows = conn
+pub fn settle_tentative(
+    conn: &Connection,
+    run_id: i64,
+    tentative: u64,
+) -> duckdb::Result<Vec<NewAfterAll>> {
+    // one pass over the stored hashes; with few tentative ids the query
+    // needs little memory, and the hash blocks are not kept cached
+    let settle = || conn.execute(TENTATIVE_NEW, params![run_id]);
+    if tentative <= FEW_STAGED {
+        reading_history_once(conn, SETTLE_BUFFER, settle)?;
+    } else {
+        settle()?;
+    }
+    let positions: Vec<i64> = conn
         .prepare(NEW_ROWS)?
-        .query_map([], |r| {
-            Ok(NewAfterAll {
-                source_file: r.get(0)?,
-                location: r.get(1)?,
-                payload: r.get(2)?,
+        .query_map([], |r| r.get(0))?
+        .collect::<duckdb::Result<_>>()?;
+    let mut row = conn.prepare(NEW_ROW)?;
+    let rows = positions
+        .into_iter()
+        .map(|position| {
+            row.query_row([position], |r| {
+                Ok(NewAfterAll {
+                    source_file: r.get(0)?,
+                    location: r.get(1)?,
+                    payload: r.get(2)?,
+                })
             })
-        })?
+        })
         .collect::<duckdb::Result<Vec<_>>>()?;
     conn.execute_batch(TAKE_NEW)?;
     Ok(rows)
@@ -192,7 +214,7 @@ mod tests {
             )
             .unwrap();
         }
-        let new = settle_tentative(&conn, 2).unwrap();
+        let new = settle_tentative(&conn, 2, 3).unwrap();
         let new: Vec<(&str, &str, &str)> = new
             .iter()
             .map(|n| {

@@ -273,10 +273,10 @@ impl<'a, 'scope> Loader<'a, 'scope> {
         if self.tentative == 0 {
             return Ok(());
         }
-        let run_id = self.run_id;
+        let (run_id, tentative) = (self.run_id, self.tentative);
         let new = self
             .db
-            .call(move |conn| history::settle_tentative(conn, run_id))?;
+            .call(move |conn| history::settle_tentative(conn, run_id, tentative))?;
         let mut files: HashMap<String, usize> = self
             .paths
             .iter()
