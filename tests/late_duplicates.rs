@@ -290,3 +290,64 @@ fn new_events_into_a_history_load_as_into_an_empty_database() {
         before + alone["inserted"].as_i64().unwrap()
     );
 }
+
+/// `n` uf events of about `bytes` bytes each, their text field filled with
+/// `fill`.
+fn large_events(n: usize, bytes: usize, fill: &str) -> String {
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            json!({
+                "event_id": format!("large-{i}"),
+                "event_type": "uf",
+                "created_at": 1_754_006_400 + i as u64,
+                "client_account_id": "acct",
+                "uf_payload": {"note": fill.repeat(bytes)},
+            })
+            .to_string()
+        })
+        .collect();
+    ndjson(&lines)
+}
+
+#[test]
+fn nights_redelivering_large_events_settle_within_a_small_buffer() {
+    // ten events of 4 MB. Re-delivered with the same bytes under a buffer
+    // of 32 MB, their staged payloads (40 MB) were read a vector at a time
+    // and did not fit; re-delivered with other content they are more than
+    // the 32 MB compared in bulk, so they are compared one pair at a time
+    let dir = tempfile::tempdir().unwrap();
+    let nights: Vec<_> = ["y", "y", "z"]
+        .iter()
+        .enumerate()
+        .map(|(i, fill)| {
+            let night = dir.path().join(format!("n{i}"));
+            std::fs::create_dir_all(&night).unwrap();
+            std::fs::write(night.join("a.ndjson"), large_events(10, 4_000_000, fill)).unwrap();
+            night
+        })
+        .collect();
+    let db = dir.path().join("h.duckdb");
+    for (night, limit, inserted, conflicts) in [
+        (&nights[0], "256MB", 10, 0),
+        (&nights[1], "32MB", 0, 0),
+        (&nights[2], "256MB", 0, 10),
+    ] {
+        let (code, s, out) = ingest(&db, &[night], &["--memory-limit", limit]);
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+        let got = (s["inserted"].as_i64(), s["conflicts"].as_i64());
+        assert_eq!(got, (Some(inserted), Some(conflicts)));
+    }
+    // the same bytes are recorded without a payload, other content with it
+    assert_eq!(
+        counts(
+            &db,
+            "SELECT run_id::VARCHAR || ' ' || same_content::VARCHAR || ' ' || (payload IS NULL)::VARCHAR AS k, count(*) AS n
+             FROM duplicate_deliveries GROUP BY 1"
+        ),
+        [("2 true true".to_string(), 10), ("3 false false".to_string(), 10)].into()
+    );
+    let stored =
+        "SELECT count(*) FROM duplicate_deliveries WHERE payload->>'$.uf_payload.note' LIKE 'zzz%'";
+    assert_eq!(scalar(&db, stored), 10);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 10);
+}

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use duckdb::arrow::array::{Array, StringArray};
 use duckdb::arrow::datatypes::Field;
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::core::{DataChunkHandle, LogicalTypeHandle, LogicalTypeId};
@@ -66,6 +67,33 @@ fn column_type(field: &Field) -> Result<LogicalTypeHandle, Failure> {
     to_duckdb_logical_type_for_field(field)
 }
 
+/// Text bytes one call hands to DuckDB at most (at least one row): the
+/// strings of a vector are held at once, and a batch may hold records of up
+/// to 16 MiB each.
+const CHUNK_TEXT_BYTES: usize = 4 << 20;
+
+/// How many rows from `from` (at most `vector_size`, at least one) hold no
+/// more than [`CHUNK_TEXT_BYTES`] of text.
+fn rows_that_fit(batch: &RecordBatch, from: usize, vector_size: usize) -> usize {
+    let texts: Vec<&StringArray> = batch
+        .columns()
+        .iter()
+        .filter_map(|c| c.as_any().downcast_ref::<StringArray>())
+        .collect();
+    let last = batch.num_rows().min(from + vector_size);
+    let mut bytes = 0;
+    for row in from..last {
+        bytes += texts
+            .iter()
+            .map(|t| t.value_length(row) as usize)
+            .sum::<usize>();
+        if bytes > CHUNK_TEXT_BYTES && row > from {
+            return row - from;
+        }
+    }
+    last - from
+}
+
 /// The table function.
 pub struct ArrowScan;
 
@@ -105,17 +133,16 @@ impl VTab for ArrowScan {
     }
 
     fn func(func: &TableFunctionInfo<Self>, output: &mut DataChunkHandle) -> Result<(), Failure> {
+        // DuckDB scans a table function from one thread at a time
         let position = func.get_init_data();
         let batch = &func.get_bind_data().batch;
-        let rows = batch.num_rows();
-        let from = position
-            .next
-            .fetch_add(position.vector_size, Ordering::Relaxed);
-        if from >= rows {
+        let from = position.next.load(Ordering::Relaxed);
+        if from >= batch.num_rows() {
             output.set_len(0);
             return Ok(());
         }
-        let len = position.vector_size.min(rows - from);
+        let len = rows_that_fit(batch, from, position.vector_size);
+        position.next.store(from + len, Ordering::Relaxed);
         record_batch_to_duckdb_data_chunk(&batch.slice(from, len), output)
     }
 

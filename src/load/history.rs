@@ -203,7 +203,7 @@ mod tests {
             ("c", false, "line 4"),
         ] {
             conn.execute(
-                "INSERT INTO stage_duplicates VALUES (2, ?, 'night.ndjson', ?, ?, ?, ?, 0)",
+                "INSERT INTO stage_duplicates VALUES (2, ?, 'night.ndjson', ?, ?, ?, ?, 0, 16)",
                 params![
                     id,
                     location,

@@ -208,6 +208,7 @@ impl<'a, 'scope> Loader<'a, 'scope> {
                 .bigint(Some(stored))
                 .boolean(Some(tentative))
                 .bigint(Some(event.payload_hash))
+                .bigint(Some(text.len() as i64))
                 .end();
             return Ok(());
         }

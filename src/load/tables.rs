@@ -190,6 +190,7 @@ pub const STAGE_DUPLICATES: TableSpec = TableSpec {
         ("id_hash", BigInt),
         ("tentative", Bool),
         ("payload_hash", BigInt),
+        ("payload_bytes", BigInt),
     ],
     not_null: &[],
     primary_key: &[],
