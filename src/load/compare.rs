@@ -10,8 +10,7 @@
 
 use duckdb::{Connection, OptionalExt};
 
-use super::db::reading_history_once;
-use super::history::{FEW_STAGED, SETTLE_BUFFER};
+use super::history::settling;
 use crate::sql::render;
 
 const FIRST_BOUNDS: &str = include_str!("../../sql/duplicates/first_bounds.sql");
@@ -109,19 +108,13 @@ fn pair_by_pair(conn: &Connection, bounds: &str) -> duckdb::Result<u64> {
 /// SQL condition on `e` with constants (so that zone maps prune).
 fn first_bounds(conn: &Connection) -> duckdb::Result<String> {
     type Bounds = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
-    let staged: i64 = conn.query_row("SELECT count(*) FROM stage_duplicates", [], |r| r.get(0))?;
-    // one pass over the stored hashes, as in settling tentative deliveries
-    let bounds = || {
-        conn.query_row(FIRST_BOUNDS, [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-    };
+    let staged: u64 = conn.query_row("SELECT count(*) FROM stage_duplicates", [], |r| r.get(0))?;
     let (run_low, run_high, time_low, time_high, null_times): Bounds =
-        if u64::try_from(staged).is_ok_and(|n| n <= FEW_STAGED) {
-            reading_history_once(conn, SETTLE_BUFFER, bounds)?
-        } else {
-            bounds()?
-        };
+        settling(conn, staged, || {
+            conn.query_row(FIRST_BOUNDS, [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+        })?;
     let mut bounds = match (run_low, run_high) {
         (Some(low), Some(high)) => format!("e.run_id BETWEEN {low} AND {high}"),
         _ => "false".to_string(),

@@ -31,10 +31,26 @@ const STORED_HASHES: &str = include_str!("../../sql/history/stored_hashes.sql");
 const FILL_ID_HASH: &str = include_str!("../../sql/history/fill_id_hash.sql");
 
 /// Staged deliveries few enough to be settled under [`SETTLE_BUFFER`].
-pub const FEW_STAGED: u64 = 100_000;
+const FEW_STAGED: u64 = 100_000;
 /// DuckDB's buffer while a query settling few staged deliveries reads a
 /// whole column of the history.
-pub const SETTLE_BUFFER: &str = "64MB";
+const SETTLE_BUFFER: &str = "64MB";
+
+/// Runs `f`, a settling query that reads a whole column of the history
+/// once, under a small buffer when `staged` deliveries are few (the query
+/// then needs little memory, and the history's blocks are not kept cached);
+/// under the run's buffer otherwise.
+pub fn settling<R>(
+    conn: &Connection,
+    staged: u64,
+    f: impl FnOnce() -> duckdb::Result<R>,
+) -> duckdb::Result<R> {
+    if staged <= FEW_STAGED {
+        reading_history_once(conn, SETTLE_BUFFER, f)
+    } else {
+        f()
+    }
+}
 
 const TENTATIVE_NEW: &str = include_str!("../../sql/history/tentative_new.sql");
 const NEW_ROWS: &str = include_str!("../../sql/history/new_rows.sql");
@@ -134,14 +150,9 @@ pub fn settle_tentative(
     run_id: i64,
     tentative: u64,
 ) -> duckdb::Result<Vec<NewAfterAll>> {
-    // one pass over the stored hashes; with few tentative ids the query
-    // needs little memory, and the hash blocks are not kept cached
-    let settle = || conn.execute(TENTATIVE_NEW, params![run_id]);
-    if tentative <= FEW_STAGED {
-        reading_history_once(conn, SETTLE_BUFFER, settle)?;
-    } else {
-        settle()?;
-    }
+    settling(conn, tentative, || {
+        conn.execute(TENTATIVE_NEW, params![run_id])
+    })?;
     let positions: Vec<i64> = conn
         .prepare(NEW_ROWS)?
         .query_map([], |r| r.get(0))?
