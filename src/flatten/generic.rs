@@ -6,12 +6,32 @@
 //! one row each with a `value` column, arrays inside arrays a grandchild
 //! table. JSON `null` leaves no cell. Every other scalar leaf lands in
 //! exactly one cell of exactly one row.
+//!
+//! Data in keys is data: the members of an object whose keys are data
+//! ([`is_data_key`]: phone numbers, dates, UUIDs) are rows of the child
+//! table of the object's path, like the elements of an array there
+//! (`{"call_log": {"919876543210": "answered"}}` is a row of
+//! `…__call_log` with `key` `919876543210` and `value` `answered`, at
+//! `$.call_log.*`, the key cell at `$.call_log.*~`); `_index` is the
+//! member's position in the object (its keys in sorted order, as parsed).
+//! Within the budgets, a member counts as an array element; one over
+//! them is kept whole at its concrete path (`$.call_log["919876543210"]`).
+//! Members keyed by names stay columns, even in the same object. The key
+//! cell is no leaf of the JSON: it does not count against the leaves
+//! budget (its row counts against the array elements budget, as an
+//! element does). The payload's own key is never data.
+
+mod members;
+mod path;
 
 use serde_json::{Map, Value};
 
+use super::naming::is_data_key;
 use super::overflow::{Hits, Step, Trail};
 use crate::budgets::{Budget, Budgets};
 use crate::validate::FieldIssue;
+pub(crate) use path::push_key;
+pub use path::{json_path, Segment};
 
 /// A scalar leaf.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,62 +72,25 @@ impl Leaf {
     }
 }
 
-/// One path segment: an object key, or "every element of an array".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Segment {
-    /// An object key.
-    Key(String),
-    /// The elements of an array.
-    Elements,
-}
-
-/// Renders a path as a JSONPath string, e.g. `$.uf_payload.choices[*].label`
-/// or `$["odd key"]`: unambiguous, and the key of a column in the registry.
-pub fn json_path(path: &[Segment]) -> String {
-    let mut out = String::from("$");
-    for seg in path {
-        match seg {
-            Segment::Elements => out.push_str("[*]"),
-            Segment::Key(k) => push_key(&mut out, k),
-        }
-    }
-    out
-}
-
-/// Appends one object key to a JSONPath: `.key`, or `["odd key"]`.
-pub(crate) fn push_key(out: &mut String, k: &str) {
-    if is_plain_key(k) {
-        out.push('.');
-        out.push_str(k);
-    } else {
-        out.push('[');
-        out.push_str(&Value::String(k.to_string()).to_string());
-        out.push(']');
-    }
-}
-
-fn is_plain_key(k: &str) -> bool {
-    let mut chars = k.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// A flattened row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlatRow {
-    /// Path of the array whose element this row is (empty for the event row).
+    /// Path of the array whose element this row is, or of the object whose
+    /// data-keyed member it is (empty for the event row).
     pub table_path: Vec<Segment>,
     /// [`json_path`] of `table_path` (`$` for the event row).
     pub table_json_path: String,
-    /// Position in that array (None for the event row).
+    /// Position in that array or object (None for the event row).
     pub index: Option<i64>,
-    /// Identifies the row within its event: element indexes joined by `.`
-    /// (`2`, `2.0`); empty for the event row.
+    /// Identifies the row within its event: element and member positions
+    /// joined by `.` (`2`, `2.0`); empty for the event row.
     pub key: String,
     /// The parent row's key (None when the parent is the event row).
     pub parent_key: Option<String>,
+    /// The keys of the data-keyed members on the way to this row, one per
+    /// [`Segment::Members`] of `table_path`: with `key`, the row's concrete
+    /// path.
+    pub members: Vec<String>,
     /// Cells: the leaf's path relative to the row (naming) and full path
     /// (registry key), with its value.
     pub cells: Vec<Cell>,
@@ -206,23 +189,35 @@ pub fn flatten_within(
         index: None,
         key: String::new(),
         parent_key: None,
+        members: Vec::new(),
         cells: Vec::new(),
     });
-    for (k, v) in event {
+    let mut top_members = None;
+    for (pos, (k, v)) in event.iter().enumerate() {
         if skip.contains(&k.as_str()) {
             continue;
         }
         let path = vec![Segment::Key(k.clone())];
         let trail = Trail::root(Step::Key(k));
         match v {
+            _ if k != root_key && is_data_key(k) => {
+                let table = top_members.get_or_insert_with(|| w.member_table(&[], 0));
+                w.member(table, pos, k, v, 1, &trail);
+            }
             Value::Object(fields) if k == root_key => {
-                for (ck, cv) in fields {
+                let mut members = None;
+                for (cpos, (ck, cv)) in fields.iter().enumerate() {
                     if root_skip.contains(&ck.as_str()) {
+                        continue;
+                    }
+                    let t = trail.child(Step::Key(ck));
+                    if is_data_key(ck) {
+                        let table = members.get_or_insert_with(|| w.member_table(&path, 0));
+                        w.member(table, cpos, ck, cv, 2, &t);
                         continue;
                     }
                     let mut p = path.clone();
                     p.push(Segment::Key(ck.clone()));
-                    let t = trail.child(Step::Key(ck));
                     w.walk(cv, p, vec![ck.clone()], 0, 3, &t);
                 }
             }
@@ -250,7 +245,7 @@ impl Walker {
     }
 
     /// Adds the leaves of `v` (a container at `level`) to `rows[row]` and
-    /// its arrays as new rows.
+    /// its arrays and data-keyed members as new rows.
     fn walk(
         &mut self,
         v: &Value,
@@ -267,12 +262,19 @@ impl Walker {
         match v {
             Value::Null => {}
             Value::Object(map) => {
-                for (k, child) in map {
+                let mut members = None;
+                for (pos, (k, child)) in map.iter().enumerate() {
+                    let t = trail.child(Step::Key(k));
+                    if is_data_key(k) {
+                        let table = members.get_or_insert_with(|| self.member_table(&path, row));
+                        self.member(table, pos, k, child, level, &t);
+                        continue;
+                    }
                     let mut p = path.clone();
                     p.push(Segment::Key(k.clone()));
                     let mut n = name.clone();
                     n.push(k.clone());
-                    self.walk(child, p, n, row, level + 1, &trail.child(Step::Key(k)));
+                    self.walk(child, p, n, row, level + 1, &t);
                 }
             }
             Value::Array(items) => self.walk_array(items, path, row, level, trail),
@@ -306,6 +308,7 @@ impl Walker {
         let mut table_path = path;
         table_path.push(Segment::Elements);
         let parent_key = (!rows[row].table_path.is_empty()).then(|| rows[row].key.clone());
+        let members = rows[row].members.clone();
         let table_json_path = json_path(&table_path);
         for (i, item) in items.iter().enumerate() {
             if self.elements >= self.limits.max_array_elements {
@@ -318,16 +321,14 @@ impl Walker {
                 return;
             }
             self.elements += 1;
-            let key = match &parent_key {
-                Some(p) => format!("{p}.{i}"),
-                None => i.to_string(),
-            };
+            let key = members::row_key(parent_key.as_deref(), i);
             self.out.rows.push(FlatRow {
                 table_path: table_path.clone(),
                 table_json_path: table_json_path.clone(),
                 index: Some(i as i64),
                 key,
                 parent_key: parent_key.clone(),
+                members: members.clone(),
                 cells: Vec::new(),
             });
             let child = self.out.rows.len() - 1;
@@ -342,5 +343,7 @@ impl Walker {
     }
 }
 
+#[cfg(test)]
+mod member_tests;
 #[cfg(test)]
 mod tests;

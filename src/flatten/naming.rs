@@ -5,6 +5,9 @@
 //!   become `_`; runs of `_` collapse to one; leading and trailing `_` are
 //!   dropped; an empty result is `field`; a leading digit gets `f_` in front;
 //! - nested keys join with `__`; array elements of arrays add `items`;
+//! - a key that is data ([`is_data_key`]: a phone number, a date, a UUID)
+//!   never becomes a name: its member is a row of a child table, like an
+//!   array element;
 //! - names longer than 63 bytes keep 54 bytes plus `_` and 8 hex digits of
 //!   a hash of the full path;
 //! - a name already taken in the same table (compared case-insensitively,
@@ -17,6 +20,19 @@ use super::generic::Segment;
 
 /// Longest identifier hookstat creates.
 pub const MAX_IDENT: usize = 63;
+
+/// Digits from which a key is data, whatever surrounds them: a phone
+/// number (national or with its country code) or a date has at least six.
+const DATA_KEY_DIGITS: usize = 6;
+
+/// True when an object key is data, not a field name: it holds 6 or more
+/// decimal digits (of any script: `९१९८७६५४३२१०` counts as 12), as phone
+/// numbers, dates and ids do, or it is a UUID. Such a key is never a path
+/// segment, so never part of a column name: the members it keys become
+/// rows of a child table with a `key` cell (see [`super::generic`]).
+pub fn is_data_key(key: &str) -> bool {
+    crate::pii::digits::count(key) >= DATA_KEY_DIGITS || crate::pii::phone::is_uuid(key)
+}
 
 /// One JSON key as an identifier part.
 pub fn sanitize(key: &str) -> String {
@@ -70,7 +86,9 @@ pub fn column_name(keys: &[String], full_path: &str) -> String {
     )
 }
 
-/// Table-name suffix for an array path (without the payload root key).
+/// Table-name suffix for an array path or the path of an object's
+/// data-keyed members (without the payload root key): both name the
+/// table the same way.
 pub fn table_suffix(path: &[Segment], root_key: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut after_key = false;
@@ -81,12 +99,14 @@ pub fn table_suffix(path: &[Segment], root_key: &str) -> String {
                 parts.push(sanitize(k));
                 after_key = true;
             }
-            Segment::Elements => {
+            Segment::Elements | Segment::Members => {
                 if !after_key {
                     parts.push("items".into());
                 }
                 after_key = false;
             }
+            // ends a `key` cell's path, never a table's
+            Segment::MemberKey => {}
         }
     }
     parts.join("__")
@@ -187,6 +207,56 @@ mod tests {
         );
         assert_eq!(table_suffix(&[k("tags"), e.clone()], "uf_payload"), "tags");
         assert_eq!(table_suffix(&[k("uf_payload"), e], "uf_payload"), "items");
+        let m = Segment::Members;
+        assert_eq!(
+            table_suffix(&[k("uf_payload"), k("call_log"), m.clone()], "uf_payload"),
+            "call_log"
+        );
+        assert_eq!(
+            table_suffix(
+                &[k("uf_payload"), k("log"), m.clone(), m.clone()],
+                "uf_payload"
+            ),
+            "log__items"
+        );
+        assert_eq!(table_suffix(&[k("uf_payload"), m], "uf_payload"), "items");
+    }
+
+    #[test]
+    fn keys_that_are_data() {
+        for key in [
+            "919876543210",
+            "9876543210",
+            "+91 98765 43210",
+            "+91-98765-43210",
+            "(987) 654-3210",
+            "९१९८७६५४३२१०",
+            "٩٧١٥٠١٢٣٤٥٦٧",
+            "2026-11-25",
+            "20261125",
+            "123456",
+            "user_123456",
+            "7ab603cd-a4c4-4904-85b2-919876543210",
+            "7AB603CD-A4C4-4904-85B2-F19A76E4D21C",
+            "7ab603cd-a4c4-4904-85b2-fedcbafedcba",
+        ] {
+            assert!(is_data_key(key), "{key:?} is data");
+        }
+        for key in [
+            "answer",
+            "q1",
+            "slot_2",
+            "v12345",
+            "",
+            "call_log",
+            "2nd",
+            "12345",
+            "a1b2c3d4e",
+            "कॉल",
+            "x1-y2-z3",
+        ] {
+            assert!(!is_data_key(key), "{key:?} is a name");
+        }
     }
 
     proptest! {

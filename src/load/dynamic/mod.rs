@@ -1,6 +1,6 @@
 //! The flattened tables: `cmb_requests` (curated columns plus any payload
 //! key it does not know), one `<type>_events` table per other event type,
-//! and a child table per array. Tables and columns are created and widened
+//! and a child table per array (and per object with data-keyed members). Tables and columns are created and widened
 //! as the data requires, inside the run's transaction, and recorded in
 //! `hookstat_tables` / `hookstat_columns` so names and types are stable
 //! across runs.
@@ -181,8 +181,8 @@ impl Registry {
         index
     }
 
-    /// The table for `event_type` rows at array `path` (`$` for the event
-    /// row), created if this is the first time and the table budgets allow.
+    /// The table for `event_type` rows at array or members `path` (`$` for
+    /// the event row), created if this is the first time and the table budgets allow.
     fn table(
         &mut self,
         db: &mut Writer,
@@ -208,7 +208,7 @@ impl Registry {
         } else {
             let parent_path = path[..path.len() - 1]
                 .iter()
-                .rposition(|s| *s == Segment::Elements)
+                .rposition(Segment::is_rows)
                 .map_or(&path[..0], |j| &path[..=j]);
             let parent = match self.table(db, event_type, parent_path, &json_path(parent_path))? {
                 Ok(i) => i,
@@ -284,7 +284,7 @@ impl Registry {
                 }
                 Err(budget) => {
                     for cell in &row.cells {
-                        let path = concrete_path(&cell.json_path, &row.key);
+                        let path = concrete_path(&cell.path, &row.key, &row.members);
                         hits.add(*budget, &path);
                         extra.push((path, leaf_json(&cell.leaf)));
                     }
@@ -292,7 +292,7 @@ impl Registry {
                 Ok((_, placements)) => {
                     for (cell, placement) in row.cells.iter().zip(placements) {
                         if let Placement::Over(budget) = placement {
-                            let path = concrete_path(&cell.json_path, &row.key);
+                            let path = concrete_path(&cell.path, &row.key, &row.members);
                             hits.add(*budget, &path);
                             extra.push((path, leaf_json(&cell.leaf)));
                         }

@@ -3,27 +3,38 @@
 
 use serde_json::Value;
 
-use crate::flatten::generic::{Leaf, OverflowPart};
+use crate::flatten::generic::{push_key, Leaf, OverflowPart, Segment};
 
-/// The concrete path of a cell: its column path with each `[*]` replaced
-/// by the row's element indexes (`$.a[*].b` in row `2` is `$.a[2].b`).
-pub fn concrete_path(json_path: &str, row_key: &str) -> String {
-    let mut indexes = row_key.split('.').filter(|k| !k.is_empty());
-    let mut out = String::with_capacity(json_path.len() + 4);
-    let mut rest = json_path;
-    while let Some(at) = rest.find("[*]") {
-        out.push_str(&rest[..at]);
-        match indexes.next() {
-            Some(i) => {
-                out.push('[');
-                out.push_str(i);
-                out.push(']');
+/// The concrete path of a cell at `path` in the row with key `row_key`
+/// and member keys `members`: each `[*]` becomes the row's element index
+/// and each `.*` its member's key (`$.a[*].b` in row `2` is `$.a[2].b`,
+/// `$.log.*` in the member row of `"919876543210"` is
+/// `$.log["919876543210"]`).
+pub fn concrete_path(path: &[Segment], row_key: &str, members: &[String]) -> String {
+    let mut positions = row_key.split('.').filter(|k| !k.is_empty());
+    let mut members = members.iter();
+    let mut out = String::from("$");
+    for seg in path {
+        match seg {
+            Segment::Key(k) => push_key(&mut out, k),
+            Segment::Elements => match positions.next() {
+                Some(i) => {
+                    out.push('[');
+                    out.push_str(i);
+                    out.push(']');
+                }
+                None => out.push_str("[*]"),
+            },
+            Segment::Members => {
+                positions.next();
+                match members.next() {
+                    Some(k) => push_key(&mut out, k),
+                    None => out.push_str(".*"),
+                }
             }
-            None => out.push_str("[*]"),
+            Segment::MemberKey => out.push('~'),
         }
-        rest = &rest[at + 3..];
     }
-    out.push_str(rest);
     out
 }
 
@@ -57,10 +68,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn concrete_paths_take_the_row_indexes() {
-        assert_eq!(concrete_path("$.a[*].b", "2"), "$.a[2].b");
-        assert_eq!(concrete_path("$.m[*][*]", "1.0"), "$.m[1][0]");
-        assert_eq!(concrete_path("$.x", ""), "$.x");
+    fn concrete_paths_take_the_row_indexes_and_member_keys() {
+        let k = |s: &str| Segment::Key(s.into());
+        let (e, m) = (Segment::Elements, Segment::Members);
+        assert_eq!(
+            concrete_path(&[k("a"), e.clone(), k("b")], "2", &[]),
+            "$.a[2].b"
+        );
+        assert_eq!(
+            concrete_path(&[k("m"), e.clone(), e.clone()], "1.0", &[]),
+            "$.m[1][0]"
+        );
+        assert_eq!(concrete_path(&[k("x")], "", &[]), "$.x");
+        // a key that looks like a path is still one key
+        assert_eq!(
+            concrete_path(&[k("[*]"), e.clone()], "3", &[]),
+            "$[\"[*]\"][3]"
+        );
+        let phone = ["919876543210".to_string()];
+        assert_eq!(
+            concrete_path(&[k("log"), m.clone()], "4", &phone),
+            "$.log[\"919876543210\"]"
+        );
+        assert_eq!(
+            concrete_path(&[k("log"), m.clone(), Segment::MemberKey], "4", &phone),
+            "$.log[\"919876543210\"]~"
+        );
+        let two = ["2026-11-25".to_string(), "20261126".to_string()];
+        assert_eq!(
+            concrete_path(&[k("a"), e, k("d"), m.clone(), m, k("n")], "0.1.2", &two),
+            "$.a[0].d[\"2026-11-25\"][\"20261126\"].n"
+        );
     }
 
     #[test]
