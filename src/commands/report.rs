@@ -179,7 +179,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let configs = run::prepare(&conn, params, zone.tz)?;
     let now = chrono::Utc::now();
     let headline = headline::read(&conn, args.stale_after, now, zone.tz)?;
-    let protector = &args.protector;
+    let protector = &args.protector.clone().with_times(run::data_times(&conn)?);
     let decision = decide(&conn, protector)?;
     // report SQL (also dropped-in files) reads the database and nothing else
     conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;

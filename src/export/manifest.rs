@@ -35,6 +35,10 @@ pub struct PiiManifest {
     pub key_id: Option<String>,
     /// Country code given to national numbers.
     pub country_code: String,
+    /// Values of phone columns written by the last export that held no
+    /// phone number and were hashed (or masked) whole.
+    #[serde(default)]
+    pub protected_whole: u64,
     /// Table -> column -> decision.
     pub tables: BTreeMap<String, BTreeMap<String, Decision>>,
 }
@@ -49,6 +53,7 @@ impl PiiManifest {
                 policy: PiiPolicy::Hash,
                 key_id: None,
                 country_code: String::new(),
+                protected_whole: 0,
                 tables: BTreeMap::new(),
             })
     }

@@ -109,10 +109,11 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     // what the protected values depend on: policy, key (by its random id)
     // and the country code of national numbers
     let protection = format!(
-        "{}|{}|{}",
+        "{}|{}|{}|rules {}",
         protector.policy.name(),
         protector.key.as_ref().map_or("", |k| k.id.as_str()),
-        protector.country_code
+        protector.country_code(),
+        crate::pii::RULES_VERSION
     );
     for (table, is_child) in all {
         if opts.tables.as_ref().is_some_and(|w| !w.contains(&table)) {
@@ -144,7 +145,8 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     }
     manifest.policy = protector.policy;
     manifest.key_id = protector.key.as_ref().map(|k| k.id.clone());
-    manifest.country_code = protector.country_code.clone();
+    manifest.country_code = protector.country_code();
+    manifest.protected_whole = protector.protected_whole();
     manifest.write(&opts.out)?;
     state.write(&opts.out)?;
     Ok(summary)

@@ -110,16 +110,26 @@ impl TableShape {
         let paths = json_paths(conn, table)?;
         // columns whose name says phone are protected whatever they hold
         for (name, ty) in &columns {
-            if detect::may_hold_numbers(ty)
-                && detect::name_says_phone(name, paths.get(name).map(String::as_str))
-            {
+            if detect::phone_by_name(name, paths.get(name).map(String::as_str), ty) {
                 earlier.insert(name.clone(), Decision::Phone);
             }
         }
         let content = phone_by_content(conn, table, &shape, &columns, &earlier, counts, now_run)?;
-        let (list, decided) = select_list(table, columns.clone(), &content, protector, &earlier)?;
+        let (list, decided) = select_list(
+            table,
+            columns.clone(),
+            &content,
+            protector,
+            &earlier,
+            shape.time,
+        )?;
         manifest::store_phone_columns(conn, table, &decided)?;
-        manifest.tables.insert(table.to_string(), decided);
+        // the database keeps the names; the manifest leaves with the files
+        let named = decided
+            .into_iter()
+            .map(|(name, d)| (protector.name(&name).into_owned(), d))
+            .collect();
+        manifest.tables.insert(table.to_string(), named);
         let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n}:{t}")).collect();
         shape.signature = format!(
             "{:016x}",
@@ -212,11 +222,18 @@ fn phone_by_content(
         // every row, and only the table's own columns: no join
         format!("{} t", quote(table))
     };
+    // the rows' event time, evidence for epoch times, where the scope
+    // has it without a join (a child table's full scan has none)
+    let time = if incremental || has_created_at(columns) {
+        Some(shape.time)
+    } else {
+        None
+    };
     let found = if incremental && since == now_run {
         // no run since the counts: nothing new to count
         vec![(0, 0); examined.len()]
     } else {
-        detect::content_counts(conn, &scope, &examined)?
+        detect::content_counts(conn, &scope, time, &examined)?
     };
     let mut next = BTreeMap::new();
     for ((name, ty), (phones, values)) in examined.iter().zip(found) {
@@ -241,6 +258,12 @@ fn phone_by_content(
         .collect())
 }
 
+fn has_created_at(columns: &[(String, String)]) -> bool {
+    columns
+        .iter()
+        .any(|(n, t)| n == "created_at" && t == "TIMESTAMP")
+}
+
 /// hookstat's own bookkeeping columns of `events`: neither exported nor
 /// examined.
 fn bookkeeping(table: &str, name: &str) -> bool {
@@ -250,15 +273,19 @@ fn bookkeeping(table: &str, name: &str) -> bool {
 /// The SELECT list for a table, and what was decided for each column:
 /// phone columns (in `earlier`: by name, JSON path or an earlier export;
 /// or by content) are protected whole, other text has the numbers inside
-/// it protected.
+/// it protected, with the row's event `time` (a TIMESTAMP expression) as
+/// the evidence for epoch times; a number in a column's name is
+/// protected too.
 fn select_list(
     table: &str,
     columns: Vec<(String, String)>,
     by_content: &[bool],
     protector: &Protector,
     earlier: &BTreeMap<String, Decision>,
+    time: &str,
 ) -> duckdb::Result<(Vec<String>, BTreeMap<String, Decision>)> {
     let policy = protector.policy;
+    let at = detect::time_arg(Some(time));
     let mut list = Vec::new();
     let mut decided = BTreeMap::new();
     for ((name, ty), &content) in columns.into_iter().zip(by_content) {
@@ -291,9 +318,9 @@ fn select_list(
             Some(match policy {
                 PiiPolicy::Keep => col,
                 // the parts kept over a budget stay JSON
-                _ if name == OVERFLOW_COLUMN => format!("hookstat_pii_json({col})"),
+                _ if name == OVERFLOW_COLUMN => format!("hookstat_pii_json({col}, {at})"),
                 // NULL: no number inside, the value as it is (not copied)
-                _ => format!("coalesce(hookstat_pii_text({col}), {col})"),
+                _ => format!("coalesce(hookstat_pii_text({col}, {at}), {col})"),
             })
         } else if ty == "TIMESTAMP" {
             Some(format!("CAST({col} AS TIMESTAMPTZ)"))
@@ -301,7 +328,7 @@ fn select_list(
             Some(col)
         };
         if let Some(e) = expr {
-            list.push(format!("{e} AS {}", quote(&name)));
+            list.push(format!("{e} AS {}", quote(&protector.name(&name))));
         }
     }
     Ok((list, decided))
@@ -313,19 +340,26 @@ mod tests {
     use crate::pii::key::PiiKey;
 
     fn list_of(table: &str, columns: &[(&str, &str)]) -> Vec<String> {
-        let protector = Protector {
-            policy: PiiPolicy::Hash,
-            key: Some(PiiKey::for_tests()),
-            country_code: "91".into(),
-        };
+        let protector = Protector::new(
+            PiiPolicy::Hash,
+            Some(PiiKey::for_tests()),
+            crate::pii::plan::Plan::new("91").unwrap(),
+        );
         let columns: Vec<(String, String)> = columns
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
         let content = vec![false; columns.len()];
-        select_list(table, columns, &content, &protector, &BTreeMap::new())
-            .unwrap()
-            .0
+        select_list(
+            table,
+            columns,
+            &content,
+            &protector,
+            &BTreeMap::new(),
+            "t.created_at",
+        )
+        .unwrap()
+        .0
     }
 
     #[test]
@@ -342,13 +376,13 @@ mod tests {
             list,
             [
                 "t.\"source_location\" AS \"source_location\"",
-                "coalesce(hookstat_pii_text(t.\"source_file\"), t.\"source_file\") AS \"source_file\"",
+                "coalesce(hookstat_pii_text(t.\"source_file\", CAST(epoch(t.created_at) AS BIGINT)), t.\"source_file\") AS \"source_file\"",
             ]
         );
         // in another table a column of that name is user data
         assert_eq!(
             list_of("uf_events", &[("source_location", "VARCHAR")]),
-            ["coalesce(hookstat_pii_text(t.\"source_location\"), t.\"source_location\") AS \"source_location\""]
+            ["coalesce(hookstat_pii_text(t.\"source_location\", CAST(epoch(t.created_at) AS BIGINT)), t.\"source_location\") AS \"source_location\""]
         );
     }
 }

@@ -1,7 +1,8 @@
-//! Protecting query results (the reports) before anything is written: a
-//! column whose name says phone, or whose non-empty values are at least
-//! half phone numbers, has every value protected; every other text column
-//! has the phone numbers inside its text protected.
+//! Protecting query results (the reports) before anything is written,
+//! with the export's rule ([`detect`]): a column whose name says phone, or
+//! whose non-empty values are at least half phone numbers, has every value
+//! protected; every other text column has the phone numbers inside its
+//! text protected.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use duckdb::arrow::array::{Array, ArrayRef, RecordBatch, StringArray};
 use duckdb::arrow::datatypes::{DataType, Field, Schema};
 use duckdb::arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use super::{detect, phone, PiiPolicy, Protector};
+use super::{detect, PiiPolicy, Protector};
 
 /// The column as optional strings (numbers as their text).
 fn texts(array: &ArrayRef) -> Vec<Option<String>> {
@@ -22,29 +23,29 @@ fn texts(array: &ArrayRef) -> Vec<Option<String>> {
         .collect()
 }
 
-fn is_numeric_or_text(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Int64
-            | DataType::Int32
-            | DataType::UInt64
-            | DataType::Float64
-            | DataType::Decimal128(..)
-    )
+/// The SQL name of an Arrow type, as [`detect`] lists types.
+fn sql_type(t: &DataType) -> &'static str {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "VARCHAR",
+        DataType::Int64 => "BIGINT",
+        DataType::Int32 => "INTEGER",
+        DataType::UInt64 => "UBIGINT",
+        DataType::Float64 => "DOUBLE",
+        DataType::Float32 => "FLOAT",
+        DataType::Decimal128(..) => "DECIMAL",
+        _ => "OTHER",
+    }
 }
 
 /// True when the column is a phone column over all `batches`.
-fn is_phone_column(name: &str, columns: &[&ArrayRef]) -> bool {
-    if detect::is_business_number(name) {
-        return false;
-    }
-    if detect::name_says_phone(name, None) {
+fn is_phone_column(name: &str, data_type: &str, columns: &[&ArrayRef], p: &Protector) -> bool {
+    if detect::phone_by_name(name, None, data_type) {
         return true;
     }
-    let (mut phones, mut values) = (0usize, 0usize);
+    if !detect::examined_by_content(name, data_type) {
+        return false;
+    }
+    let (mut phones, mut values) = (0i64, 0i64);
     for array in columns {
         for t in texts(array).into_iter().flatten() {
             let t = t.trim();
@@ -52,11 +53,10 @@ fn is_phone_column(name: &str, columns: &[&ArrayRef]) -> bool {
                 continue;
             }
             values += 1;
-            let integral = t.strip_suffix(".0").unwrap_or(t);
-            phones += usize::from(phone::is_phone(integral));
+            phones += i64::from(p.is_phone(detect::integral_text(t), p.times));
         }
     }
-    phones > 0 && phones * 2 >= values
+    detect::mostly_phones(phones, values)
 }
 
 /// `batches` with every phone number protected by `protector`; columns a
@@ -72,8 +72,8 @@ pub fn protect(batches: &[RecordBatch], protector: &Protector) -> Vec<RecordBatc
     let mut phone_columns = Vec::new();
     for (i, field) in schema.fields().iter().enumerate() {
         let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(i)).collect();
-        phone_columns
-            .push(is_numeric_or_text(field.data_type()) && is_phone_column(field.name(), &arrays));
+        let ty = sql_type(field.data_type());
+        phone_columns.push(is_phone_column(field.name(), ty, &arrays, protector));
     }
     let mut fields = Vec::new();
     for (i, field) in schema.fields().iter().enumerate() {
@@ -85,15 +85,16 @@ pub fn protect(batches: &[RecordBatch], protector: &Protector) -> Vec<RecordBatc
             continue;
         }
         let changed = phone_columns[i] || (is_text && !detect::is_business_number(field.name()));
-        fields.push((
-            i,
-            changed,
-            if changed {
-                Arc::new(Field::new(field.name(), DataType::Utf8, true))
-            } else {
-                field.clone()
-            },
-        ));
+        // a number in a column's name is protected like one in its values
+        let name = protector.name(field.name());
+        let new_field = if changed {
+            Arc::new(Field::new(name.as_ref(), DataType::Utf8, true))
+        } else if name != field.name().as_str() {
+            Arc::new(field.as_ref().clone().with_name(name.as_ref()))
+        } else {
+            field.clone()
+        };
+        fields.push((i, changed, new_field));
     }
     let new_schema = Arc::new(Schema::new(
         fields.iter().map(|f| f.2.clone()).collect::<Vec<_>>(),
@@ -113,7 +114,7 @@ pub fn protect(batches: &[RecordBatch], protector: &Protector) -> Vec<RecordBatc
                         .map(|v| {
                             v.map(|t| {
                                 if phone_columns[*i] {
-                                    protector.value(t.strip_suffix(".0").unwrap_or(&t))
+                                    protector.value(detect::integral_text(&t))
                                 } else {
                                     protector.text(&t).into_owned()
                                 }
@@ -149,11 +150,11 @@ mod tests {
             ],
         )
         .unwrap();
-        let p = Protector {
-            policy: PiiPolicy::Mask,
-            key: None,
-            country_code: "91".into(),
-        };
+        let p = Protector::new(
+            PiiPolicy::Mask,
+            None,
+            crate::pii::plan::Plan::new("91").unwrap(),
+        );
         let out = protect(&[batch], &p);
         let who = out[0]
             .column(0)

@@ -1,6 +1,8 @@
 //! Which columns hold phone numbers: by name or JSON path, and by content
 //! (a column is a phone column when at least half of its non-empty values
-//! are phone numbers, whatever its SQL type).
+//! are phone numbers, whatever its SQL type). The one rule of every
+//! output: the export's SQL and the reports' Arrow batches ask the same
+//! functions, with the same list of types and of names.
 
 use duckdb::Connection;
 
@@ -71,7 +73,24 @@ pub fn name_says_phone(name: &str, json_path: Option<&str>) -> bool {
     phone_word || (number && person)
 }
 
-/// Columns never examined by content: identifiers, times, bookkeeping.
+/// Name endings that say a column holds times: its digit runs are times,
+/// not phone numbers.
+const TIME_ENDINGS: &[&str] = &["_at", "_time", "_ts", "_date", "_epoch"];
+
+/// True when a column's name says it holds times (`visited_at`,
+/// `slot_time`, …).
+pub fn name_says_time(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    TIME_ENDINGS.iter().any(|s| lower.ends_with(s))
+        || matches!(
+            lower.as_str(),
+            "at" | "time" | "ts" | "date" | "epoch" | "timestamp"
+        )
+}
+
+/// Columns never examined by content: hookstat's own identifiers and
+/// bookkeeping, the business's own number, and times (by name). Other
+/// identifiers (`caller_id`) are examined like any column.
 fn skip_content(name: &str) -> bool {
     matches!(
         name,
@@ -87,9 +106,7 @@ fn skip_content(name: &str) -> bool {
             | "_overflow"
             | "run_id"
     ) || NOT_PERSONAL.contains(&name)
-        || ["_id", "_at", "_time", "_ts", "_date", "_epoch"]
-            .iter()
-            .any(|s| name.ends_with(s))
+        || name_says_time(name)
 }
 
 /// True for SQL types whose values may be phone numbers.
@@ -97,7 +114,14 @@ pub fn may_hold_numbers(data_type: &str) -> bool {
     matches!(
         data_type,
         "VARCHAR" | "BIGINT" | "INTEGER" | "HUGEINT" | "UBIGINT" | "DOUBLE" | "FLOAT"
-    )
+    ) || data_type.starts_with("DECIMAL")
+}
+
+/// A value's text as it is examined: an integral double without its
+/// `.0` (`919876543210.0` is the number `919876543210`). The same rule
+/// as [`as_text_sql`], for values already written as text.
+pub fn integral_text(text: &str) -> &str {
+    text.strip_suffix(".0").unwrap_or(text)
 }
 
 /// The column as text, integral doubles without `.0`.
@@ -111,6 +135,12 @@ pub fn as_text_sql(column_sql: &str, data_type: &str) -> String {
         ),
         _ => format!("CAST({column_sql} AS VARCHAR)"),
     }
+}
+
+/// True when a column of `data_type` is a phone column by its name or
+/// JSON path alone.
+pub fn phone_by_name(name: &str, json_path: Option<&str>, data_type: &str) -> bool {
+    may_hold_numbers(data_type) && name_says_phone(name, json_path)
 }
 
 /// True for a column whose values are examined by content: a type that
@@ -127,11 +157,13 @@ pub fn mostly_phones(phones: i64, values: i64) -> bool {
 
 /// For each `(name, data_type)`: its phone values and non-empty values
 /// among the rows of `scope` (a `FROM` clause, with any `WHERE`, in which
-/// the table is `t`). Needs the `hookstat_is_phone` function
-/// ([`super::udf::register`]).
+/// the table is `t`); `time` is the rows' event time (a TIMESTAMP
+/// expression), the evidence for epoch times, if the scope has one.
+/// Needs the `hookstat_is_phone` function ([`super::udf::register`]).
 pub fn content_counts(
     conn: &Connection,
     scope: &str,
+    time: Option<&str>,
     columns: &[(String, String)],
 ) -> duckdb::Result<Vec<(i64, i64)>> {
     if columns.is_empty() {
@@ -141,7 +173,10 @@ pub fn content_counts(
     for (name, ty) in columns {
         let column = format!("t.{}", quote(name));
         let v = format!("NULLIF(trim({}), '')", as_text_sql(&column, ty));
-        list.push(format!("count(*) FILTER (WHERE hookstat_is_phone({v}))"));
+        let at = time_arg(time);
+        list.push(format!(
+            "count(*) FILTER (WHERE hookstat_is_phone({v}, {at}))"
+        ));
         list.push(format!("count({v})"));
     }
     let sql = format!("SELECT {} FROM {scope}", list.join(", "));
@@ -150,6 +185,15 @@ pub fn content_counts(
             .map(|k| Ok((row.get(2 * k)?, row.get(2 * k + 1)?)))
             .collect()
     })
+}
+
+/// The event-time argument of the protection functions: epoch seconds
+/// of `time` (a TIMESTAMP expression), or NULL.
+pub fn time_arg(time: Option<&str>) -> String {
+    time.map_or_else(
+        || "CAST(NULL AS BIGINT)".to_string(),
+        |t| format!("CAST(epoch({t}) AS BIGINT)"),
+    )
 }
 
 #[cfg(test)]

@@ -1,83 +1,190 @@
-//! What a phone number looks like, and its one normal form.
+//! What a phone number is, and its one normal form: the E.164 digits
+//! without `+` (`971501234567`).
 //!
-//! A candidate is digits with optional separators (spaces, `-`, `.`,
-//! parentheses) and an optional leading `+` or `00`: 10 to 15 digits. The
-//! normal form is the digits of the international number without `+`:
-//! - `+CC…` or `00CC…`: the digits after the prefix;
-//! - 11 to 15 bare digits: taken as already international (`919876543210`);
-//! - 10 bare digits: a national number, prefixed with the default country
-//!   code (`9876543210` -> `919876543210` with code 91);
-//! - `0` followed by 10 digits: the trunk `0` is dropped, then as above.
-//!
-//! An unformatted run of digits whose value is an epoch time (seconds or
-//! milliseconds) between 2000 and 2100 is a timestamp, not a phone number.
+//! A candidate is decimal digits of any script ([`super::digits`]) with
+//! optional separators (spaces, dashes, dots, parentheses) and an
+//! optional leading `+` or `00`. Then:
+//! - `+CC…` or `00CC…` with 10 to 15 digits is an international number
+//!   as written (a `(0)` after the calling code is dropped); with 8 or 9
+//!   digits only when its country's plan says so;
+//! - any other run (9 to 15 digits) is a phone number only when a
+//!   numbering plan says so ([`super::plan`]): as a national number of
+//!   the home country (with or without its trunk prefix), else, from 11
+//!   digits, as an international number;
+//! - a date (`2026-11-25`, `25.11.2026`) is not a phone number, and an
+//!   unformatted run is a time, not a number, when the evidence says so:
+//!   its value as epoch seconds or milliseconds lies within the [`Times`]
+//!   given (around the event's own `created_at`). The range of a value
+//!   alone never makes it a time.
 
-/// Fewest digits of a phone number.
-pub const MIN_DIGITS: usize = 10;
-/// Most digits of a phone number (E.164).
+use std::ops::Range;
+
+use super::digits;
+use super::plan::Plan;
+
+/// Fewest digits of a phone number read without `+` or `00`.
+pub const MIN_DIGITS: usize = 9;
+/// Fewest digits after `+` or `00`.
+pub const MIN_INTERNATIONAL: usize = 8;
+/// Most digits of a phone number (E.164), a trunk prefix aside.
 pub const MAX_DIGITS: usize = 15;
 
-const EPOCH_2000: u64 = 946_684_800;
-const EPOCH_2100: u64 = 4_102_444_800;
-
-fn is_separator(b: u8) -> bool {
-    matches!(b, b' ' | b'-' | b'.' | b'(' | b')')
+/// Evidence for times: epoch seconds from `start` to `end`. A bare digit
+/// run whose value (seconds, or milliseconds) lies inside is a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Times {
+    start: i64,
+    end: i64,
 }
 
-/// True for a digit run that is an epoch time in seconds or milliseconds.
-fn is_epoch(digits: &str) -> bool {
-    let Ok(v) = digits.parse::<u64>() else {
-        return false;
-    };
-    (EPOCH_2000..EPOCH_2100).contains(&v) || (EPOCH_2000 * 1000..EPOCH_2100 * 1000).contains(&v)
-}
+/// How far from the reference a time of the same event may lie.
+pub const TIME_EVIDENCE_DAYS: i64 = 31;
 
-/// The normal form of `text` when the whole of it (trimmed) is a phone
-/// number; `country_code` completes national numbers.
-pub fn normalize(text: &str, country_code: &str) -> Option<String> {
-    let t = text.trim().as_bytes();
-    let (international, body) = if let Some(rest) = t.strip_prefix(b"+") {
-        (true, rest)
-    } else if let Some(rest) = t.strip_prefix(b"00") {
-        (true, rest)
-    } else {
-        (false, t)
-    };
-    let mut digits = String::with_capacity(body.len());
-    let mut formatted = false;
-    for &b in body {
-        if b.is_ascii_digit() {
-            digits.push(b as char);
-        } else if is_separator(b) {
-            formatted = true;
-        } else {
-            return None;
+impl Times {
+    /// No evidence: no digit run is a time.
+    pub const NONE: Times = Times { start: 1, end: 0 };
+
+    /// Times within [`TIME_EVIDENCE_DAYS`] of `first` through `last`
+    /// (epoch seconds).
+    pub fn around(first: i64, last: i64) -> Times {
+        let margin = TIME_EVIDENCE_DAYS * 86_400;
+        Times {
+            start: first.saturating_sub(margin),
+            end: last.saturating_add(margin),
         }
     }
-    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) {
-        return None;
+
+    /// True when `digits` (ASCII) as epoch seconds or milliseconds lies
+    /// inside.
+    fn holds(&self, digits: &str) -> bool {
+        let Ok(v) = digits.parse::<i64>() else {
+            return false;
+        };
+        let inside = |s: i64| (self.start..=self.end).contains(&s);
+        inside(v) || (digits.len() >= 12 && inside(v / 1000))
     }
-    if international {
-        return Some(digits);
+}
+
+/// A candidate written with ASCII digits.
+struct Shape {
+    digits: String,
+    international: bool,
+    formatted: bool,
+}
+
+/// The shape of `text` when the whole of it (trimmed) is digits and
+/// separators, with an optional `+` or `00` in front.
+fn shape(text: &str) -> Option<Shape> {
+    let mut chars = text.trim().chars().peekable();
+    let plus = chars.next_if(|&c| digits::is_plus(c)).is_some();
+    let mut out = String::with_capacity(text.len());
+    let mut formatted = false;
+    // where a `0` stood alone in parentheses (`+44 (0)7911 …`)
+    let mut zero_in_parens = None;
+    let mut last = [' ', ' '];
+    for c in chars {
+        let seen = if let Some(v) = digits::digit_value(c) {
+            out.push(char::from(b'0' + v));
+            char::from(b'0' + v)
+        } else if digits::is_separator(c) {
+            formatted = true;
+            if c == ')' && last == ['(', '0'] {
+                zero_in_parens = Some(out.len() - 1);
+            }
+            c
+        } else {
+            return None;
+        };
+        last = [last[1], seen];
     }
-    if !formatted && is_epoch(&digits) {
-        return None;
+    let (international, skipped) = if plus {
+        (true, 0)
+    } else if out.starts_with("00") {
+        (true, 2)
+    } else {
+        (false, 0)
+    };
+    let mut digits = out.split_off(skipped);
+    if let Some(at) = zero_in_parens.filter(|&at| international && at > skipped) {
+        digits.remove(at - skipped);
     }
-    Some(match digits.len() {
-        10 => format!("{country_code}{digits}"),
-        11 if digits.starts_with('0') => format!("{country_code}{}", &digits[1..]),
-        _ => digits,
+    Some(Shape {
+        digits,
+        international,
+        formatted,
     })
 }
 
-/// True when the whole of `text` is a phone number.
-pub fn is_phone(text: &str) -> bool {
-    normalize(text, "").is_some()
+/// True when `d` (digits and separators, ASCII) starts with a date:
+/// `YYYY-MM-DD` or `DD-MM-YYYY` (also with `.` or `/`).
+fn starts_with_date(d: &str) -> bool {
+    let Some(head) = d.get(..10) else {
+        return false;
+    };
+    let b = head.as_bytes();
+    let is_sep = |c: u8| matches!(c, b'-' | b'.' | b'/');
+    let num = |r: Range<usize>| {
+        let part = &head[r];
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let month_day = |m: Option<u32>, day: Option<u32>| {
+        m.is_some_and(|m| (1..=12).contains(&m)) && day.is_some_and(|x| (1..=31).contains(&x))
+    };
+    let ymd =
+        is_sep(b[4]) && b[7] == b[4] && num(0..4).is_some() && month_day(num(5..7), num(8..10));
+    let dmy =
+        is_sep(b[2]) && b[5] == b[2] && num(6..10).is_some() && month_day(num(3..5), num(0..2));
+    ymd || dmy
 }
 
-/// True when the whole of `text` is a UUID (8-4-4-4-12 hex digits).
+/// The normal form of `text` when the whole of it (trimmed) is a phone
+/// number under `plan`; `times` is the evidence for epoch times.
+pub fn normalize(text: &str, plan: &Plan, times: Times) -> Option<String> {
+    let s = shape(text)?;
+    let n = s.digits.len();
+    if s.international {
+        // short ones (`+12000000`, an amount?) only where a plan knows them
+        return match n {
+            10..=MAX_DIGITS => Some(s.digits),
+            MIN_INTERNATIONAL..=9 => Plan::international(&s.digits),
+            _ => None,
+        };
+    }
+    if !(MIN_DIGITS..=MAX_DIGITS + 1).contains(&n) {
+        return None;
+    }
+    if s.formatted {
+        if starts_with_date(&ascii_text(text.trim())) {
+            return None;
+        }
+    } else if times.holds(&s.digits) {
+        return None;
+    }
+    plan.national(&s.digits)
+        .or_else(|| (n >= 11).then(|| Plan::international(&s.digits)).flatten())
+}
+
+/// `text` with its digits in ASCII.
+fn ascii_text(text: &str) -> std::borrow::Cow<'_, str> {
+    digits::to_ascii(text).map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
+}
+
+/// The digits of `text` when it is digits and separators only, with
+/// any `+`/`00` prefix: the normal form of a phone column's value that no
+/// plan knows (`+91 12345 67890` keeps one hash in every format).
+pub fn digits_only(text: &str) -> Option<String> {
+    shape(text)
+        .filter(|s| !s.digits.is_empty())
+        .map(|s| s.digits)
+}
+
+/// True when `text` (trimmed) is a UUID (8-4-4-4-12 hex digits).
 pub fn is_uuid(text: &str) -> bool {
-    text.len() == 36 && uuid_at(text.as_bytes(), 0)
+    let t = text.trim();
+    t.len() == 36 && uuid_at(t.as_bytes(), 0)
 }
 
 /// True when a UUID (8-4-4-4-12 hex digits) starts at `i` and ends a
@@ -97,126 +204,75 @@ fn uuid_at(b: &[u8], i: usize) -> bool {
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
-/// Byte ranges of the phone numbers inside free text: runs of digits and
-/// separators (with an optional `+` in front) that hold 10 to 15 digits
-/// and are not part of a longer word or number, nor of a UUID.
-pub fn find_in_text(text: &str) -> Vec<std::ops::Range<usize>> {
+/// True for what ends a number in text: two spaces in a row.
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// The phone numbers inside free text: byte ranges and normal forms.
+/// A number is a run of digits (any script) and separators, with an
+/// optional `+` in front, that is not glued to a word (`a9876543210`),
+/// not part of a UUID, and that [`normalize`] takes.
+pub fn find_in_text(text: &str, plan: &Plan, times: Times) -> Vec<(Range<usize>, String)> {
     let b = text.as_bytes();
+    let cs: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |k: usize| cs.get(k).map_or(text.len(), |c| c.0);
+    let glue = |c: char| c.is_ascii_alphanumeric() || c == '_' || digits::is_digit(c);
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let starts =
-            b[i].is_ascii_digit() || (b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
-        let glued = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        if !glued && b[i].is_ascii_hexdigit() && uuid_at(b, i) {
-            i += 36;
+    let mut k = 0;
+    while k < cs.len() {
+        let (pos, c) = cs[k];
+        let glued = k > 0 && glue(cs[k - 1].1);
+        if !glued && c.is_ascii_hexdigit() && uuid_at(b, pos) {
+            while k < cs.len() && cs[k].0 < pos + 36 {
+                k += 1;
+            }
             continue;
         }
+        let is_digit = digits::is_digit(c);
+        let starts = is_digit
+            || (digits::is_plus(c) && cs.get(k + 1).is_some_and(|n| digits::is_digit(n.1)));
         if !starts || glued {
-            i += 1;
+            k += 1;
             continue;
         }
-        let start = i;
-        let mut end = i + 1;
-        let mut last_digit = if b[i].is_ascii_digit() { i + 1 } else { i };
-        let mut digits = usize::from(b[i].is_ascii_digit());
-        while end < b.len() {
-            let c = b[end];
-            if c.is_ascii_digit() {
-                digits += 1;
+        let mut end = k + 1;
+        let mut last_digit = if is_digit { k + 1 } else { k };
+        let mut count = usize::from(is_digit);
+        while end < cs.len() && count <= MAX_DIGITS + 1 {
+            let c = cs[end].1;
+            if digits::is_digit(c) {
+                count += 1;
                 last_digit = end + 1;
-            } else if !(c == b' ' || c == b'-' || c == b'.' || c == b'(' || c == b')') {
+            } else if !digits::is_separator(c)
+                || (is_space(c) && cs.get(end + 1).is_some_and(|n| is_space(n.1)))
+            {
                 break;
-            } else if c == b' ' && b.get(end + 1) == Some(&b' ') {
-                break; // two spaces end a number
             }
             end += 1;
-            if digits > MAX_DIGITS {
-                break;
+        }
+        let glued_after = cs
+            .get(last_digit)
+            .is_some_and(|&(_, c)| c.is_ascii_alphabetic() || c == '_');
+        let span = pos..at(last_digit);
+        if starts_with_date(&ascii_text(&text[span.clone()])) {
+            // a date is not a number, but what follows it may be one
+            k += 10;
+            continue;
+        }
+        if !glued_after && count >= MIN_INTERNATIONAL {
+            if let Some(normal) = normalize(&text[span.clone()], plan, times) {
+                found.push((span, normal));
             }
         }
-        let glued_after = b
-            .get(last_digit)
-            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
-        let span = &text[start..last_digit];
-        if (MIN_DIGITS..=MAX_DIGITS).contains(&digits)
-            && !glued_after
-            && normalize(span, "").is_some()
-        {
-            found.push(start..last_digit);
-        }
-        i = last_digit.max(i + 1);
+        k = last_digit.max(k + 1);
         // skip the rest of an over-long number
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
+        while k < cs.len() && digits::is_digit(cs[k].1) {
+            k += 1;
         }
     }
     found
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_format_has_one_normal_form() {
-        for text in [
-            "+91 98765 43210",
-            "0091-98765-43210",
-            "919876543210",
-            "9876543210",
-            "09876543210",
-            "+91 (98765) 43210",
-            " 91.98765.43210 ",
-        ] {
-            assert_eq!(
-                normalize(text, "91").as_deref(),
-                Some("919876543210"),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn not_phone_numbers() {
-        for text in [
-            "N/A",
-            "",
-            "12345",
-            "1753945760",
-            "1753945760123",
-            "98765x43210",
-            "+1234567890123456",
-        ] {
-            assert_eq!(normalize(text, "91"), None, "{text}");
-        }
-        // a formatted epoch-like number is a phone number
-        assert!(is_phone("175 394 5760"));
-    }
-
-    #[test]
-    fn numbers_are_found_inside_text() {
-        let text = "please call me on +91 98765 43210 after 6pm, or 0091-98765-43211. id a9876543210 ts 1753945760";
-        let found: Vec<_> = find_in_text(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(found, ["+91 98765 43210", "0091-98765-43211"]);
-    }
-
-    #[test]
-    fn uuids_are_identifiers_not_numbers() {
-        // the last group of a UUID can be 12 decimal digits (about 1 in 280)
-        let text = "7ab603cd-a4c4-4904-85b2-919876543210 12345678-1234-1234-1234-123456789012 +91 98765 43210";
-        let found: Vec<_> = find_in_text(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(found, ["+91 98765 43210"]);
-        // not a UUID: a group too long, or glued to a word
-        for text in [
-            "7ab603cd-a4c4-4904-85b2-9198765432100",
-            "x7ab603cd-a4c4-4904-85b2-919876543210",
-        ] {
-            assert_eq!(find_in_text(text).len(), 1, "{text}");
-            assert!(!is_uuid(text), "{text}");
-        }
-        assert!(is_uuid("7ab603cd-a4c4-4904-85b2-919876543210"));
-        assert!(!is_uuid("7ab603cd-a4c4-4904-85b2-91987654321"));
-        assert!(!is_uuid("7ab603cd a4c4-4904-85b2-919876543210"));
-    }
-}
+mod tests;

@@ -1,11 +1,14 @@
 //! The protection as DuckDB scalar functions, so the export's one `COPY`
 //! per table protects values on DuckDB's threads:
-//! `hookstat_is_phone(VARCHAR) -> BOOLEAN`,
-//! `hookstat_pii_value(VARCHAR) -> VARCHAR` (a phone column's value) and
-//! `hookstat_pii_text(VARCHAR) -> VARCHAR` (free text: NULL when it holds
-//! no phone number, so that the export's `coalesce(…, value)` keeps the
-//! value without copying it) and
-//! `hookstat_pii_json(VARCHAR) -> VARCHAR` (JSON text, kept valid).
+//! `hookstat_is_phone(VARCHAR, BIGINT) -> BOOLEAN`,
+//! `hookstat_pii_value(VARCHAR) -> VARCHAR` (a phone column's value),
+//! `hookstat_pii_text(VARCHAR, BIGINT) -> VARCHAR` (free text: NULL when it
+//! holds no phone number, so that the export's `coalesce(…, value)` keeps
+//! the value without copying it) and
+//! `hookstat_pii_json(VARCHAR, BIGINT) -> VARCHAR` (JSON text, kept
+//! valid). The `BIGINT` is the row's event time in epoch seconds (or
+//! NULL): the evidence that a digit run near it is a time
+//! ([`super::phone::Times`]).
 
 use std::borrow::Cow;
 
@@ -14,14 +17,15 @@ use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
 use duckdb::vtab::arrow::WritableVector;
 use duckdb::Connection;
 
-use super::{phone, Protector};
+use super::phone::Times;
+use super::Protector;
 use crate::sql::each_string;
 
 type Failure = Box<dyn std::error::Error>;
 
-/// Registers the three functions on `conn` with `protector`.
+/// Registers the four functions on `conn` with `protector`.
 pub fn register(conn: &Connection, protector: &Protector) -> duckdb::Result<()> {
-    conn.register_scalar_function_with_state::<IsPhone>("hookstat_is_phone", &())?;
+    conn.register_scalar_function_with_state::<IsPhone>("hookstat_is_phone", protector)?;
     let value = (protector.clone(), Mode::Value);
     conn.register_scalar_function_with_state::<Protect>("hookstat_pii_value", &value)?;
     let text = (protector.clone(), Mode::Text);
@@ -38,13 +42,46 @@ fn varchar_to(out: LogicalTypeId) -> Vec<ScalarFunctionSignature> {
     )]
 }
 
+/// `(VARCHAR, BIGINT) -> out`: a value and its event's time.
+fn varchar_at_to(out: LogicalTypeId) -> Vec<ScalarFunctionSignature> {
+    vec![ScalarFunctionSignature::exact(
+        vec![
+            LogicalTypeHandle::from(LogicalTypeId::Varchar),
+            LogicalTypeHandle::from(LogicalTypeId::Bigint),
+        ],
+        LogicalTypeHandle::from(out),
+    )]
+}
+
+/// The evidence for times of each row: around its event time (second
+/// argument, epoch seconds), none where that is NULL or absent.
+fn row_times(input: &DataChunkHandle) -> Vec<Times> {
+    let len = input.len();
+    if input.num_columns() < 2 {
+        return vec![Times::NONE; len];
+    }
+    let vector = input.flat_vector(1);
+    let values = unsafe { vector.as_slice_with_len::<i64>(len) };
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &at)| {
+            if vector.row_is_null(i as u64) {
+                Times::NONE
+            } else {
+                Times::around(at, at)
+            }
+        })
+        .collect()
+}
+
 struct IsPhone;
 
 impl VScalar for IsPhone {
-    type State = ();
+    type State = Protector;
 
     fn invoke(
-        _: &(),
+        p: &Protector,
         input: &mut DataChunkHandle,
         output: &mut dyn WritableVector,
     ) -> Result<(), Failure> {
@@ -52,8 +89,9 @@ impl VScalar for IsPhone {
         let mut out = output.flat_vector();
         let mut verdicts = vec![false; len];
         let mut nulls = Vec::new();
+        let times = row_times(input);
         each_string(input, |i, s| match s {
-            Some(s) => verdicts[i] = phone::is_phone(s),
+            Some(s) => verdicts[i] = p.is_phone(s, times[i]),
             None => nulls.push(i),
         });
         let slice = unsafe { out.as_mut_slice_with_len::<bool>(len) };
@@ -65,21 +103,23 @@ impl VScalar for IsPhone {
     }
 
     fn signatures() -> Vec<ScalarFunctionSignature> {
-        varchar_to(LogicalTypeId::Boolean)
+        varchar_at_to(LogicalTypeId::Boolean)
     }
 }
 
-/// Writes `f(value)` for every row (NULL stays NULL); with `changed_only`,
-/// NULL also where `f` kept the value as it was (nothing copied).
+/// Writes `f(value, its row's times)` for every row (NULL stays NULL);
+/// with `changed_only`, NULL also where `f` kept the value as it was
+/// (nothing copied).
 fn map_strings(
     input: &mut DataChunkHandle,
     output: &mut dyn WritableVector,
     changed_only: bool,
-    f: impl for<'s> Fn(&'s str) -> Cow<'s, str>,
+    f: impl for<'s> Fn(&'s str, Times) -> Cow<'s, str>,
 ) -> Result<(), Failure> {
     let mut out = output.flat_vector();
     let mut nulls = Vec::new();
-    each_string(input, |i, s| match s.map(&f) {
+    let times = row_times(input);
+    each_string(input, |i, s| match s.map(|s| f(s, times[i])) {
         Some(Cow::Owned(changed)) => out.insert(i, changed.as_str()),
         Some(Cow::Borrowed(same)) if !changed_only => out.insert(i, same),
         _ => nulls.push(i),
@@ -112,13 +152,15 @@ impl VScalar for Protect {
         output: &mut dyn WritableVector,
     ) -> Result<(), Failure> {
         match mode {
-            Mode::Value => map_strings(input, output, false, |s| Cow::Owned(p.value(s))),
-            Mode::Text => map_strings(input, output, true, |s| p.text(s)),
-            Mode::Json => map_strings(input, output, false, |s| Cow::Owned(p.json(s))),
+            Mode::Value => map_strings(input, output, false, |s, _| Cow::Owned(p.value(s))),
+            Mode::Text => map_strings(input, output, true, |s, t| p.text_at(s, t)),
+            Mode::Json => map_strings(input, output, false, |s, t| Cow::Owned(p.json(s, t))),
         }
     }
 
     fn signatures() -> Vec<ScalarFunctionSignature> {
-        varchar_to(LogicalTypeId::Varchar)
+        let mut both = varchar_to(LogicalTypeId::Varchar);
+        both.extend(varchar_at_to(LogicalTypeId::Varchar));
+        both
     }
 }

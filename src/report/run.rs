@@ -2,6 +2,7 @@
 //! read-only connection), then run each report's query on its own; a
 //! broken report fails alone.
 
+use crate::pii::phone::Times;
 use chrono_tz::Tz;
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::{params, Connection};
@@ -14,6 +15,7 @@ const SETUP_SQL: &str = include_str!("../../sql/report/setup.sql");
 const PRELUDE_SQL: &str = include_str!("../../sql/report/prelude.sql");
 const ARMS_SQL: &str = include_str!("../../sql/report/arms.sql");
 const CONFIGS_SQL: &str = include_str!("../../sql/report/configs.sql");
+const DATA_SPAN_SQL: &str = include_str!("../../sql/report/data_span.sql");
 
 /// A report and what running it gave.
 pub struct Outcome {
@@ -76,6 +78,17 @@ pub fn arms(conn: &Connection) -> duckdb::Result<Vec<Arm>> {
         ))
     })?;
     rows.collect()
+}
+
+/// The evidence for times in the reports' values: around the span of the
+/// events' times (no evidence when there are none).
+pub fn data_times(conn: &Connection) -> duckdb::Result<Times> {
+    let (first, last): (Option<i64>, Option<i64>) =
+        conn.query_row(DATA_SPAN_SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(match (first, last) {
+        (Some(a), Some(b)) => Times::around(a, b),
+        _ => Times::NONE,
+    })
 }
 
 /// Runs every report; each one's failure is kept with it.

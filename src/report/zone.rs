@@ -90,7 +90,8 @@ pub fn infer<'a>(numbers: impl IntoIterator<Item = &'a str>) -> ReportZone {
     let mut zones: Vec<Option<Tz>> = Vec::new();
     for text in numbers {
         // national numbers (10 digits or fewer) carry no country
-        let Some(digits) = phone::normalize(text, "").filter(|d| d.len() > 10) else {
+        let Some(digits) = phone::digits_only(text).filter(|d| d.len() > 10 && !d.starts_with('0'))
+        else {
             continue;
         };
         let (code, zone) = zone_of_number(&digits).unwrap_or(("?", None));
