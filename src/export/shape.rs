@@ -376,13 +376,13 @@ mod tests {
             list,
             [
                 "t.\"source_location\" AS \"source_location\"",
-                "coalesce(hookstat_pii_text(t.\"source_file\", CAST(epoch(t.created_at) AS BIGINT)), t.\"source_file\") AS \"source_file\"",
+                "coalesce(hookstat_pii_text(t.\"source_file\", coalesce(CAST(epoch(t.created_at) AS BIGINT), -9223372036854775808)), t.\"source_file\") AS \"source_file\"",
             ]
         );
         // in another table a column of that name is user data
         assert_eq!(
             list_of("uf_events", &[("source_location", "VARCHAR")]),
-            ["coalesce(hookstat_pii_text(t.\"source_location\", CAST(epoch(t.created_at) AS BIGINT)), t.\"source_location\") AS \"source_location\""]
+            ["coalesce(hookstat_pii_text(t.\"source_location\", coalesce(CAST(epoch(t.created_at) AS BIGINT), -9223372036854775808)), t.\"source_location\") AS \"source_location\""]
         );
     }
 }

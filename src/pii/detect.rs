@@ -188,11 +188,15 @@ pub fn content_counts(
 }
 
 /// The event-time argument of the protection functions: epoch seconds
-/// of `time` (a TIMESTAMP expression), or NULL.
+/// of `time` (a TIMESTAMP expression), or [`super::udf::NO_TIME`] where
+/// there is none (never NULL: DuckDB answers NULL for a NULL argument
+/// without calling the function, and `coalesce(…, value)` would then
+/// keep the value raw).
 pub fn time_arg(time: Option<&str>) -> String {
+    let none = super::udf::NO_TIME;
     time.map_or_else(
-        || "CAST(NULL AS BIGINT)".to_string(),
-        |t| format!("CAST(epoch({t}) AS BIGINT)"),
+        || format!("CAST({none} AS BIGINT)"),
+        |t| format!("coalesce(CAST(epoch({t}) AS BIGINT), {none})"),
     )
 }
 

@@ -262,7 +262,7 @@ pub fn find_in_text(text: &str, plan: &Plan, times: Times) -> Vec<(Range<usize>,
         }
         if !glued_after && count >= MIN_INTERNATIONAL {
             if let Some(normal) = normalize(&text[span.clone()], plan, times) {
-                found.push((span, normal));
+                found.push((with_open_paren(text, span, k, &cs), normal));
             }
         }
         k = last_digit.max(k + 1);
@@ -272,6 +272,19 @@ pub fn find_in_text(text: &str, plan: &Plan, times: Times) -> Vec<(Range<usize>,
         }
     }
     found
+}
+
+/// `span` (starting at char `k`) with the `(` before it when the number
+/// closes it (`(415) 555-2671`): the whole number is replaced.
+fn with_open_paren(text: &str, span: Range<usize>, k: usize, cs: &[(usize, char)]) -> Range<usize> {
+    let inside = &text[span.clone()];
+    let closes = inside
+        .find([')', '）'])
+        .is_some_and(|close| !inside[..close].contains(['(', '（']));
+    match k.checked_sub(1).map(|j| cs[j]) {
+        Some((open, '(' | '（')) if closes => open..span.end,
+        _ => span,
+    }
 }
 
 #[cfg(test)]

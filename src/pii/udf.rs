@@ -53,8 +53,13 @@ fn varchar_at_to(out: LogicalTypeId) -> Vec<ScalarFunctionSignature> {
     )]
 }
 
+/// The time argument of a row that has no event time. Not NULL: DuckDB
+/// gives NULL for a NULL argument without calling the function.
+pub const NO_TIME: i64 = i64::MIN;
+
 /// The evidence for times of each row: around its event time (second
-/// argument, epoch seconds), none where that is NULL or absent.
+/// argument, epoch seconds), none where that is [`NO_TIME`], NULL or
+/// absent.
 fn row_times(input: &DataChunkHandle) -> Vec<Times> {
     let len = input.len();
     if input.num_columns() < 2 {
@@ -66,7 +71,7 @@ fn row_times(input: &DataChunkHandle) -> Vec<Times> {
         .iter()
         .enumerate()
         .map(|(i, &at)| {
-            if vector.row_is_null(i as u64) {
+            if at == NO_TIME || vector.row_is_null(i as u64) {
                 Times::NONE
             } else {
                 Times::around(at, at)
@@ -162,5 +167,45 @@ impl VScalar for Protect {
         let mut both = varchar_to(LogicalTypeId::Varchar);
         both.extend(varchar_at_to(LogicalTypeId::Varchar));
         both
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pii::key::PiiKey;
+    use crate::pii::PiiPolicy;
+
+    /// The functions answer like the Rust they wrap, row by row, with the
+    /// time given per row, as a constant, or NULL.
+    #[test]
+    fn functions_answer_like_the_protector() {
+        let plan = crate::pii::plan::Plan::new("91").unwrap();
+        let p = Protector::new(PiiPolicy::Hash, Some(PiiKey::for_tests()), plan);
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn, &p).unwrap();
+        // 3,000 rows: more than one chunk of 2,048
+        let sql = "SELECT count(*) FILTER (WHERE hookstat_is_phone(v, {at})) FROM \
+                   (SELECT CASE WHEN i % 2 = 0 THEN '+91 98765 43210' ELSE '1753945760' END AS v, \
+                    i FROM range(3000) r(i))";
+        let count = |at: &str| -> i64 {
+            conn.query_row(&sql.replace("{at}", at), [], |r| r.get(0))
+                .unwrap()
+        };
+        let at = |t: &str| crate::pii::detect::time_arg(Some(t));
+        // no evidence: both are numbers by India's plan
+        assert_eq!(count(&crate::pii::detect::time_arg(None)), 3000);
+        assert_eq!(count(&at("CAST(NULL AS TIMESTAMP)")), 3000);
+        // the second is a time of the event's day
+        assert_eq!(count(&at("TIMESTAMP '2025-07-31 07:09:20'")), 1500);
+        // the first 1,000 rows have the evidence; half of them are times
+        let some = at("CASE WHEN i < 1000 THEN TIMESTAMP '2025-07-31 07:09:20' END");
+        assert_eq!(count(&some), 2500);
+        let hashed: String = conn
+            .query_row("SELECT hookstat_pii_value('098765 43210')", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(hashed, p.value("+91 98765 43210"));
     }
 }
