@@ -20,10 +20,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use common::pii::*;
 use common::*;
-use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 /// 2025-07-31 07:09:20 UTC, the `created_at` of `common::cmb_event`.
 const BASE: u64 = 1_753_945_760;
@@ -61,7 +60,6 @@ const PHONES: [&str; 21] = [
 ];
 /// The business's own number: not personal, exported raw.
 const BUSINESS: &str = "910987654321";
-const KEY_ENV: &str = "HOOKSTAT_PII_KEY_FILE";
 
 // ---------------------------------------------------------------------
 // Planted data
@@ -93,24 +91,6 @@ fn formatted(n: usize, f: usize) -> Value {
     }
 }
 
-/// A JSON value as the text a CSV cell or a VARCHAR column shows.
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Number(x) => {
-            if let Some(i) = x.as_i64() {
-                i.to_string()
-            } else if let Some(f) = x.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15) {
-                format!("{}", f as i64)
-            } else {
-                x.to_string()
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
 /// Every text form of every planted number that must never be output.
 fn leak_forms() -> Vec<String> {
     let mut forms = BTreeSet::new();
@@ -118,7 +98,7 @@ fn leak_forms() -> Vec<String> {
         forms.insert(national.to_string());
         forms.insert(normal(n));
         for f in 0..FORMATS {
-            forms.insert(text(&formatted(n, f)));
+            forms.insert(cell_text(&formatted(n, f)));
         }
     }
     forms.into_iter().collect()
@@ -303,7 +283,7 @@ fn uf_event(i: usize, created_at: u64, cells: &mut Vec<Cell>) -> String {
             "reach": p.phone("uf_events__contacts", Some(2), "reach", ph(11), f + 5),
         },
     ]);
-    let inner = text(&formatted(ph(12), f + 6));
+    let inner = cell_text(&formatted(ph(12), f + 6));
     let comment = match i % 4 {
         0 => Some(format!("please call me on {inner} after 6pm")),
         1 => Some(format!("my number is {inner}, whatsapp preferred")),
@@ -435,61 +415,6 @@ fn night2(cells: &mut Vec<Cell>) -> Vec<String> {
 // Key and expected protected forms
 // ---------------------------------------------------------------------
 
-struct Key {
-    bytes: Vec<u8>,
-    hex: String,
-    id: String,
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// Reads the key file: lines `key=<64 hex>` and `id=<hex>`.
-fn read_key(path: &Path) -> Key {
-    let content = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("key file {} not created: {e}", path.display()));
-    let field = |name: &str| {
-        content.lines().find_map(|l| {
-            let rest = l.trim().strip_prefix(name)?.trim_start();
-            rest.strip_prefix('=').map(|v| v.trim().to_string())
-        })
-    };
-    let shape: Vec<String> = content
-        .lines()
-        .map(|l| l.chars().take(6).collect())
-        .collect();
-    let hex = field("key").unwrap_or_else(|| {
-        panic!("key file format differs from `key=<64 hex>` / `id=<hex>`: lines start {shape:?}")
-    });
-    let bytes = unhex(&hex)
-        .filter(|b| b.len() == 32)
-        .unwrap_or_else(|| panic!("key= is not 64 hex digits (32 bytes): {} chars", hex.len()));
-    let id =
-        field("id").unwrap_or_else(|| panic!("key file has no id= line: lines start {shape:?}"));
-    Key {
-        bytes,
-        hex: hex.to_ascii_lowercase(),
-        id,
-    }
-}
-
-fn hmac_hex(key: &[u8], message: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
-    mac.update(message.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn hmac_helper_matches_rfc_4231() {
     // test case 2: key "Jefe", data "what do ya want for nothing?"
@@ -516,10 +441,10 @@ enum Want {
 /// What `cell` must look like under `policy` (with `key` for hash).
 fn want(cell: &Cell, policy: Policy, key: &[u8]) -> Want {
     match (cell.kind, cell.number) {
-        (Kind::Plain, _) => Want::Exact(text(&cell.raw)),
+        (Kind::Plain, _) => Want::Exact(cell_text(&cell.raw)),
         // "" is NULL once loaded
         (_, _) if cell.raw == "" && policy != Policy::Drop => Want::NullOrEmpty,
-        (_, _) if policy == Policy::Keep => Want::Exact(text(&cell.raw)),
+        (_, _) if policy == Policy::Keep => Want::Exact(cell_text(&cell.raw)),
         (_, _) if policy == Policy::Drop => Want::Skip,
         (Kind::Phone, Some(n)) => Want::Exact(match policy {
             Policy::Hash => hmac_hex(key, &normal(n)),
@@ -540,9 +465,9 @@ fn want(cell: &Cell, policy: Policy, key: &[u8]) -> Want {
                 Policy::Hash => format!("[phone:{}]", &hmac_hex(key, &normal(n))[..16]),
                 _ => masked(n),
             };
-            Want::Exact(text(&cell.raw).replace(cell.inner.as_deref().unwrap(), &replacement))
+            Want::Exact(cell_text(&cell.raw).replace(cell.inner.as_deref().unwrap(), &replacement))
         }
-        (Kind::FreeText, None) => Want::Exact(text(&cell.raw)),
+        (Kind::FreeText, None) => Want::Exact(cell_text(&cell.raw)),
     }
 }
 
@@ -586,15 +511,7 @@ impl Setup {
     }
 
     fn cmd(&self) -> assert_cmd::Command {
-        let home = self.path("home");
-        let mut c = hookstat();
-        c.env_remove(KEY_ENV)
-            .env_remove("HOOKSTAT_PII_SALT")
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .current_dir(&self.root);
-        c
+        isolated(&self.root)
     }
 
     fn ingest(&self, name: &str, lines: &[String]) {
@@ -845,7 +762,7 @@ fn check_cells(
             (Want::Skip, _) => true,
             (_, None) => false,
             (Want::NullOrEmpty, Some(v)) => v.is_null() || v == "",
-            (Want::Exact(w), Some(v)) => !v.is_null() && text(v) == w,
+            (Want::Exact(w), Some(v)) => !v.is_null() && cell_text(v) == w,
         };
         if !ok {
             let shown = match want(cell, policy, key) {
@@ -1113,7 +1030,7 @@ fn hashed_export_holds_no_planted_number_and_one_number_gives_one_hash() {
             .get(cell.table)
             .and_then(|rows| rows.get(&(cell.event_id.clone(), cell.index)))
             .and_then(|r| r.get(cell.column))
-            .map(text)
+            .map(cell_text)
             .unwrap_or_default();
         by_number.entry(n).or_default().insert(got);
     }
@@ -1139,7 +1056,7 @@ fn hashed_export_holds_no_planted_number_and_one_number_gives_one_hash() {
     }
     // and the value is HMAC-SHA256(key, normal form); numbers inside free
     // text are `[phone:<first 16 hex>]`; everything else is as planted
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     assert_eq!(
         by_number[&0].iter().next().unwrap(),
         &hmac_hex(&key.bytes, "919876543210")
@@ -1175,7 +1092,7 @@ fn reports_show_no_planted_number_and_hash_like_the_export() {
         let content = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
         assert_no_number(&file.display().to_string(), &content);
     }
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     assert_no_failures("reports", &report_failures(&s.cells, &out, &key.bytes));
 }
 
@@ -1186,7 +1103,7 @@ fn manifest_lists_phone_and_text_columns() {
     let out = s.path("parquet");
     s.export(&out, &key_file, &[]);
     let m = manifest(&out);
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     assert_eq!(m["policy"], "hash", "{m}");
     assert_eq!(m["key_id"], key.id.as_str(), "{m}");
     assert_eq!(m["country_code"], "91", "{m}");
@@ -1214,7 +1131,7 @@ fn key_file_is_private_and_its_key_is_written_nowhere_else() {
     s.export(&out, &key_file, &[]);
     let reports = s.path("reports-out");
     s.report(&reports, &key_file, &[]);
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1223,7 +1140,7 @@ fn key_file_is_private_and_its_key_is_written_nowhere_else() {
     }
     // the same key is used again, not replaced
     s.export(&s.path("parquet2"), &key_file, &[]);
-    assert_eq!(read_key(&key_file).hex, key.hex);
+    assert_eq!(read_key_file(&key_file).unwrap().hex, key.hex);
     let upper = key.hex.to_ascii_uppercase();
     let mut files = files_under(&out, &[]);
     files.extend(files_under(&reports, &[]));
@@ -1255,7 +1172,7 @@ fn hashes_stay_across_nights_and_exports_and_follow_the_key_and_policy() {
     let out = s.path("parquet");
     let first = s.export(&out, &key1, &[]);
     assert_eq!(summary_count(&first, "partitions_written"), 17, "{first}");
-    let k1 = read_key(&key1);
+    let k1 = read_key_file(&key1).unwrap();
     // night 2: the same numbers in new events on new days
     let lines = night2(&mut s.cells);
     s.ingest("night2.ndjson", &lines);
@@ -1275,7 +1192,7 @@ fn hashes_stay_across_nights_and_exports_and_follow_the_key_and_policy() {
     // holds exactly the same values
     let fresh = s.path("fresh");
     Setup::json(s.export_cmd(&fresh, &[]).env(KEY_ENV, &key1));
-    assert_eq!(read_key(&key1).hex, k1.hex);
+    assert_eq!(read_key_file(&key1).unwrap().hex, k1.hex);
     let (a, b) = (dump(&s.db, &out), dump(&s.db, &fresh));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (table, content) in &a {
@@ -1293,7 +1210,7 @@ fn hashes_stay_across_nights_and_exports_and_follow_the_key_and_policy() {
     assert_eq!(affected.len(), 18);
     let key2 = s.path("key2");
     let turned = s.export(&out, &key2, &[]);
-    let k2 = read_key(&key2);
+    let k2 = read_key_file(&key2).unwrap();
     assert_ne!(k2.hex, k1.hex);
     assert_ne!(k2.id, k1.id);
     assert_eq!(manifest(&out)["key_id"], k2.id.as_str());
@@ -1398,7 +1315,7 @@ fn a_protected_column_stays_protected_when_later_nights_look_harmless() {
     for (table, content) in dump(&s.db, &out) {
         assert_no_number(&format!("{table} after night 2"), &content);
     }
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     assert_no_failures(
         "night 2",
         &check_cells(&s.cells, &rows(&s.db, &out), Policy::Hash, &key.bytes),
@@ -1511,7 +1428,7 @@ fn country_code_completes_national_numbers() {
     let key_file = s.path("pii.key");
     let out = s.path("parquet");
     s.export(&out, &key_file, &["--pii-country-code", "44"]);
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     assert_eq!(manifest(&out)["country_code"], "44");
     let got = query(
         &s.db,
@@ -1570,7 +1487,7 @@ fn the_nightly_run_protects_reports_and_export() {
     for (table, content) in dump(&s.db, &out) {
         assert_no_number(&format!("exported {table}"), &content);
     }
-    let key = read_key(&key_file);
+    let key = read_key_file(&key_file).unwrap();
     assert_no_failures(
         "run export",
         &check_cells(&s.cells, &rows(&s.db, &out), Policy::Hash, &key.bytes),

@@ -42,16 +42,14 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use common::pii::*;
 use common::*;
-use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 const DAY: u64 = 86_400;
 /// 2025-06-01 00:00:00 UTC: the first market's first `created_at`; each
 /// market starts 23 days after the previous one (the last in March 2026).
 const START: u64 = 1_748_736_000;
-const KEY_ENV: &str = "HOOKSTAT_PII_KEY_FILE";
 /// The dropped-in report (file stem).
 const REPORT: &str = "market_numbers";
 
@@ -365,25 +363,7 @@ impl Shape {
     }
 
     fn text(self, p: &Phone, which: usize) -> String {
-        text(&self.plant(p, which))
-    }
-}
-
-/// A JSON value as the text a CSV cell or a VARCHAR column shows.
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Number(x) => {
-            if let Some(i) = x.as_i64() {
-                i.to_string()
-            } else if let Some(f) = x.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15) {
-                format!("{}", f as i64)
-            } else {
-                x.to_string()
-            }
-        }
-        other => other.to_string(),
+        cell_text(&self.plant(p, which))
     }
 }
 
@@ -726,48 +706,12 @@ fn leak_in_bytes(bytes: &[u8], l: &Leaks) -> Option<String> {
 // Key and expected values
 // ---------------------------------------------------------------------
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// The 32 key bytes of a key file (lines `key=<64 hex>` and `id=<hex>`).
-fn read_key(path: &Path) -> Result<Vec<u8>, String> {
-    let content = std::fs::read_to_string(path)
-        .map_err(|e| format!("key file {} not created: {e}", path.display()))?;
-    let hex = content
-        .lines()
-        .find_map(|l| {
-            let rest = l.trim().strip_prefix("key")?.trim_start();
-            rest.strip_prefix('=').map(|v| v.trim().to_string())
-        })
-        .ok_or("key file format differs from `key=<64 hex>`")?;
-    unhex(&hex)
-        .filter(|b| b.len() == 32)
-        .ok_or_else(|| format!("key= is not 64 hex digits: {} chars", hex.len()))
-}
-
-fn hmac_hex(key: &[u8], message: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
-    mac.update(message.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// What `cell` must come out as, given the hashes of the two numbers.
 fn want(cell: &Cell, hashes: &[String; 2]) -> String {
     match (cell.kind, cell.number) {
-        (Kind::Plain, _) | (_, None) => text(&cell.raw),
+        (Kind::Plain, _) | (_, None) => cell_text(&cell.raw),
         (Kind::Phone | Kind::Key, Some(n)) => hashes[n].clone(),
-        (Kind::FreeText, Some(n)) => text(&cell.raw).replace(
+        (Kind::FreeText, Some(n)) => cell_text(&cell.raw).replace(
             cell.inner.as_deref().unwrap(),
             &format!("[phone:{}]", &hashes[n][..16]),
         ),
@@ -895,15 +839,7 @@ impl Run {
     /// A command with HOME and the XDG folders inside the temp folder and
     /// no PII environment.
     fn cmd(&self) -> assert_cmd::Command {
-        let home = self.path("home");
-        let mut c = hookstat();
-        c.env_remove(KEY_ENV)
-            .env_remove("HOOKSTAT_PII_SALT")
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .current_dir(&self.root);
-        c
+        isolated(&self.root)
     }
 
     /// Runs `c`; Err with the exit code and stderr when it fails.
@@ -1038,7 +974,7 @@ fn check_cells(
         }
         let got = rows[0].get(cell.column);
         let want = want(cell, hashes);
-        let got_text = got.filter(|v| !v.is_null()).map(text);
+        let got_text = got.filter(|v| !v.is_null()).map(cell_text);
         if let (Some(n), Some(g)) = (cell.number, &got_text) {
             match cell.kind {
                 Kind::FreeText => seen.entry((n, true)).or_default().extend(tokens(g)),
@@ -1057,7 +993,7 @@ fn check_cells(
         if !ok {
             let verdict = match (&got_text, cell.kind) {
                 (None, _) => "missing or null",
-                (Some(g), _) if g == &text(&cell.raw) => "unchanged (raw)",
+                (Some(g), _) if g == &cell_text(&cell.raw) => "unchanged (raw)",
                 (Some(_), Kind::Plain) => "changed",
                 _ => "wrong value",
             };
@@ -1163,7 +1099,7 @@ fn check_market(mi: usize) -> Vec<Failure> {
     if let Err(e) = report {
         f.add("report failed", e);
     }
-    let key = match read_key(&r.key) {
+    let key = match read_key_file(&r.key).map(|k| k.bytes) {
         Ok(k) => k,
         Err(e) => {
             f.add("no key file", e);
@@ -1239,7 +1175,7 @@ fn check_market(mi: usize) -> Vec<Failure> {
                                 format!("{table}.{column}: {leak}"),
                             );
                         }
-                        if let Some(leak) = leak_in_text(&text(v), &l) {
+                        if let Some(leak) = leak_in_text(&cell_text(v), &l) {
                             f.add(
                                 format!("export: raw number in {table}.{column}"),
                                 format!("{table}.{column} = {v}: {leak}"),
@@ -1421,7 +1357,7 @@ fn planted_numbers_and_times_are_consistent() {
                 json!("please call me on  after 6pm"),
             ] {
                 assert!(
-                    leak_in_text(&text(&v), &l).is_none(),
+                    leak_in_text(&cell_text(&v), &l).is_none(),
                     "event {i}: {v} looks like a planted number"
                 );
             }

@@ -7,6 +7,8 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
+pub mod pii;
+
 /// A `hookstat` command with a clean environment for the database setting.
 pub fn hookstat() -> Command {
     let mut cmd = Command::cargo_bin("hookstat").expect("binary built");
