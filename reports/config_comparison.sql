@@ -1,37 +1,26 @@
--- title: Each configuration against the best one
--- description: Difference in interest rate to the configuration with the highest rate, and the two-sided p-value of a pooled two-proportion z-test (small p: the difference is unlikely to be chance).
+-- title: Each configuration against its business's leader
+-- description: Difference in interest rate to the configuration that leads in the same business, over the days on which they all ran, with the always-valid 95% interval (corrected for the number of pairs) and p-value of the configuration decision: they stay valid however often the report is read. leads is true only for a clear leader.
 -- chart: bars
 -- x: cmb_config_name
 -- y: diff
 -- x_label: configuration
--- y_label: interest rate minus the best configuration's
+-- y_label: interest rate minus the leader's
 -- y_unit: points
 -- color: x
 -- reference: best_config
 -- reference_value: best_rate
 -- reference_unit: percent
-WITH rates AS (
-    SELECT coalesce(cmb_config_name, '(none)') AS cmb_config_name,
-           count(*) FILTER (WHERE is_interested) AS interested,
-           count(*) FILTER (WHERE is_interested IS NOT NULL) AS answered
-    FROM report_cmb
-    GROUP BY 1
-    HAVING answered > 0
-),
-best AS (
-    SELECT cmb_config_name AS best_config, interested AS best_interested, answered AS best_answered
-    FROM rates
-    -- a configuration with fewer than 30 answers is not made the best
-    ORDER BY answered >= 30 DESC, interested / answered DESC, answered DESC, cmb_config_name
-    LIMIT 1
-)
-SELECT r.cmb_config_name,
-       b.best_config,
-       r.interested / r.answered AS interest_rate,
-       b.best_interested / b.best_answered AS best_rate,
-       r.interested / r.answered - b.best_interested / b.best_answered AS diff,
-       CASE WHEN r.cmb_config_name = b.best_config THEN NULL
-            ELSE two_proportion_p(r.interested, r.answered, b.best_interested, b.best_answered)
-       END AS p_value
-FROM rates r, best b
-ORDER BY interest_rate DESC, r.cmb_config_name;
+SELECT CASE WHEN (SELECT count(DISTINCT business) FROM report_decision) > 1
+            THEN config || ' · ' || left(business, 8)
+            ELSE config END AS cmb_config_name,
+       business,
+       leader AS best_config,
+       interest_rate,
+       leader_rate AS best_rate,
+       diff,
+       cs_low,
+       cs_high,
+       p_always_valid AS p_value,
+       leads
+FROM report_decision
+ORDER BY business, interest_rate DESC, config;

@@ -63,6 +63,8 @@ pub struct ReportArgs {
     pub tz: Option<chrono_tz::Tz>,
     #[command(flatten)]
     pub history: HistoryArgs,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     /// First local day included (YYYY-MM-DD).
     #[arg(long, value_parser = crate::report::params::parse_date, value_name = "DATE")]
     pub from: Option<chrono::NaiveDate>,
@@ -80,6 +82,25 @@ pub struct ReportArgs {
     /// Print nothing unless something is wrong (no list of files written).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How the configuration decision is made (`report` and `run`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct DecisionArgs {
+    /// Answers (two configurations together) at which the always-valid
+    /// intervals of the decision are tightest [default: 5000].
+    #[arg(long, value_name = "ANSWERS", value_parser = parse_nstar)]
+    pub decision_nstar: Option<f64>,
+}
+
+/// A tuning of at least 10 answers.
+pub fn parse_nstar(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 10.0 => Ok(v),
+        _ => Err(format!(
+            "{text:?} is not a number of answers of at least 10"
+        )),
+    }
 }
 
 /// Report history and freshness (`report` and `run`).
@@ -178,6 +199,8 @@ pub struct RunArgs {
     pub tz: Option<String>,
     #[command(flatten)]
     pub history: HistoryArgs,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     #[command(flatten)]
     pub pii: PiiArgs,
     /// DuckDB memory limit while loading.

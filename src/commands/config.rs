@@ -36,6 +36,8 @@ pub struct RunConfig {
     pub keep_reports: Option<usize>,
     /// Age of the newest event over which the run warns and exits 1.
     pub stale_after: Option<String>,
+    /// Tuning of the decision's always-valid intervals (answers).
+    pub decision_nstar: Option<f64>,
     /// PII policy of the export: hash, mask, drop or keep.
     pub pii: Option<String>,
     /// Key file of the keyed hash.
@@ -175,6 +177,7 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
             protector: protector.clone(),
             keep_reports,
             stale_after,
+            nstar: pick_nstar(args.decision.decision_nstar, config.decision_nstar)?,
         },
         export_out: args
             .export_out
@@ -247,4 +250,13 @@ fn ingest_options(
         settle_time,
         quiet: true,
     })
+}
+
+/// The decision's tuning: the flag, else the TOML, else the default.
+fn pick_nstar(flag: Option<f64>, toml: Option<f64>) -> Result<f64> {
+    match flag.or(toml) {
+        None => Ok(crate::report::decision::DEFAULT_NSTAR),
+        Some(v) => crate::cli::parse_nstar(&v.to_string())
+            .map_err(|e| anyhow::anyhow!("decision_nstar: {e}")),
+    }
 }

@@ -15,7 +15,8 @@ use crate::load::db;
 use crate::outdir::Dated;
 use crate::output::{self, Format};
 use crate::pii::{self, Protector};
-use crate::report::decision::{self, Decision};
+use crate::report::decide::{self, BusinessDecision};
+use crate::report::decision;
 use crate::report::definition::{self, Report};
 use crate::report::params::ReportParams;
 use crate::report::table::Table;
@@ -107,6 +108,8 @@ pub struct ReportOptions {
     pub keep_reports: usize,
     /// Allowed age of the newest event (no check when None).
     pub stale_after: Option<std::time::Duration>,
+    /// Tuning of the decision's always-valid intervals (answers).
+    pub nstar: f64,
 }
 
 impl ReportArgs {
@@ -125,39 +128,26 @@ impl ReportArgs {
             protector: self.pii.protector()?,
             keep_reports: self.history.keep_reports.unwrap_or(DEFAULT_KEEP_REPORTS),
             stale_after: self.history.stale_after,
+            nstar: self
+                .decision
+                .decision_nstar
+                .unwrap_or(decision::DEFAULT_NSTAR),
         })
     }
 }
 
-/// Answers a configuration needs before it takes part in the decision
-/// (one interested answer out of one is not a leader).
-pub const MIN_ANSWERED: u64 = 30;
-
-/// The decision over the configurations within the filters (names
-/// protected like every other output), and the configurations left out
-/// for having fewer than [`MIN_ANSWERED`] answers (all take part when none
-/// has that many).
-fn decide(
-    conn: &duckdb::Connection,
-    protector: &Protector,
-) -> Result<Option<(Decision, Vec<decision::Arm>)>> {
-    let arms: Vec<decision::Arm> = run::arms(conn)?
-        .into_iter()
-        .map(|a| decision::Arm::new(protector.text(&a.name), a.interested, a.answered))
-        .collect();
-    if arms.is_empty() {
-        return Ok(None);
+/// `config_decision.csv` and `config_pairs.csv`: every business's rows.
+fn write_decisions(decisions: &[BusinessDecision], out: &Path) -> Result<()> {
+    if decisions.is_empty() {
+        return Ok(());
     }
-    let (compared, few): (Vec<_>, Vec<_>) = arms
-        .iter()
-        .cloned()
-        .partition(|a| a.answered >= MIN_ANSWERED);
-    let (compared, few) = if compared.is_empty() {
-        (arms, Vec::new())
-    } else {
-        (compared, few)
-    };
-    Ok(Some((decision::decide(&compared)?, few)))
+    let (mut arms, mut pairs) = decision::empty_tables();
+    for b in decisions {
+        b.decision
+            .append_rows(&b.comparison.business, &mut arms, &mut pairs);
+    }
+    write_table(&arms, &out.join("config_decision.csv"))?;
+    write_table(&pairs, &out.join("config_pairs.csv"))
 }
 
 fn write_table(table: &Table, path: &Path) -> Result<()> {
@@ -180,7 +170,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let now = chrono::Utc::now();
     let headline = headline::read(&conn, args.stale_after, now, zone.tz)?;
     let protector = &args.protector.clone().with_times(run::data_times(&conn)?);
-    let decision = decide(&conn, protector)?;
+    let decisions = decide::decisions(&conn, protector, args.nstar)?;
     // report SQL (also dropped-in files) reads the database and nothing else
     conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
     let names = configs
@@ -195,11 +185,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let dated = Dated::new(&args.out, &stamp, args.keep_reports)
         .with_context(|| format!("cannot create a report folder in {}", args.out.display()))?;
     let out = dated.dir().to_path_buf();
-    if let Some((d, _)) = &decision {
-        let (arms, pairs) = d.tables();
-        write_table(&arms, &out.join("config_decision.csv"))?;
-        write_table(&pairs, &out.join("config_pairs.csv"))?;
-    }
+    write_decisions(&decisions, &out)?;
     let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {
         let section = match outcome.result {
@@ -236,7 +222,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         generated_at: now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         database: args.db.display().to_string(),
         headline: Some(&headline),
-        decision: decision.as_ref().map(|(d, few)| (d, few.as_slice())),
+        decisions: &decisions,
         sections: &pages,
     });
     std::fs::write(&index, html).with_context(|| format!("cannot write {}", index.display()))?;

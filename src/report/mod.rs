@@ -3,6 +3,7 @@
 //! connection prepared with filters and helper macros
 //! (`sql/report/prelude.sql`).
 
+pub mod decide;
 pub mod decision;
 pub mod definition;
 pub mod headline;

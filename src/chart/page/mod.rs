@@ -4,13 +4,14 @@
 //! prints one chart per page.
 
 mod cells;
+mod decision;
 mod top;
 
 use std::fmt::Write;
 
 pub use cells::readable;
 
-use crate::report::decision::{Arm, Decision};
+use crate::report::decide::BusinessDecision;
 use crate::report::definition::Report;
 use crate::report::headline::Headline;
 use crate::report::params::ReportParams;
@@ -44,9 +45,8 @@ pub struct PageInfo<'a> {
     pub database: String,
     /// Headline figures and freshness.
     pub headline: Option<&'a Headline>,
-    /// Which configuration leads, and the configurations with too few
-    /// answers to take part.
-    pub decision: Option<(&'a Decision, &'a [Arm])>,
+    /// Which configuration leads, per business.
+    pub decisions: &'a [BusinessDecision],
     /// The reports.
     pub sections: &'a [Section],
 }
@@ -117,9 +117,9 @@ pub fn page(info: &PageInfo<'_>) -> String {
         top::headline(&mut s, h, zone.tz);
     }
     toc(&mut s, info);
-    if let Some((d, few)) = info.decision {
+    if !info.decisions.is_empty() {
         s.push_str("<section id=\"decision\"><h2>Which configuration leads?</h2>");
-        top::decision(&mut s, d, few);
+        decision::decisions(&mut s, info.decisions);
         s.push_str("</section>");
     }
     for section in info.sections {
@@ -131,7 +131,7 @@ pub fn page(info: &PageInfo<'_>) -> String {
 
 fn toc(s: &mut String, info: &PageInfo<'_>) {
     s.push_str("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong><ol>");
-    if info.decision.is_some() {
+    if !info.decisions.is_empty() {
         s.push_str("<li><a href=\"#decision\">Which configuration leads?</a></li>");
     }
     for section in info.sections {

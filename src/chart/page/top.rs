@@ -5,10 +5,8 @@ use std::fmt::Write;
 
 use chrono_tz::Tz;
 
-use super::cells::{cell, show, Show};
 use super::escape;
 use crate::chart::units::{self, Unit};
-use crate::report::decision::{Arm, Decision};
 use crate::report::headline::{Headline, Value};
 
 fn value_text(v: Value) -> String {
@@ -82,92 +80,6 @@ pub fn headline(s: &mut String, h: &Headline, tz: Tz) {
         );
     }
     s.push_str("</p>");
-}
-
-/// A probability as a person reads it, never 0% or 100% from sampling.
-fn probability(text: &str) -> String {
-    match text.parse::<f64>() {
-        Ok(p) if p > 0.999 => "> 99.9%".into(),
-        Ok(p) if p < 0.001 => "< 0.1%".into(),
-        Ok(p) => units::format(Unit::Percent, p),
-        Err(_) => "–".into(),
-    }
-}
-
-/// The decision section: verdict, per-configuration table, pairs, and the
-/// configurations with too few answers to compare.
-pub fn decision(s: &mut String, d: &Decision, few: &[Arm]) {
-    let _ = write!(s, "<p class=\"verdict\">{}</p>", escape(&d.verdict));
-    if !few.is_empty() {
-        let list: Vec<String> = few
-            .iter()
-            .map(|a| format!("{} ({} answered)", escape(&a.name), a.answered))
-            .collect();
-        let _ = write!(
-            s,
-            "<p class=\"meta\">Too few answers to compare yet (fewer than 30), left out: {}.</p>",
-            list.join(", ")
-        );
-    }
-    let (arms, pairs) = d.tables();
-    s.push_str("<div class=\"scroll\"><table><caption>Interest rate per configuration, 95% interval and probability of being the best</caption><tr>");
-    // the counts give way to the rate and P(best) at phone width
-    for (t, class) in [
-        ("configuration", ""),
-        ("answered", " class=\"opt\""),
-        ("interested", " class=\"opt\""),
-        ("interest rate (95% interval)", ""),
-        ("P(best)", ""),
-    ] {
-        let _ = write!(s, "<th{class}>{t}</th>");
-    }
-    s.push_str("</tr>");
-    for row in &arms.rows {
-        let pct = |i: usize| cell(Show::Unit(Unit::Percent), &row[i]);
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=\"opt\">{}</td><td class=\"opt\">{}</td><td>{} ({} – {})</td><td>{}</td></tr>",
-            escape(&row[0]),
-            cell(Show::Unit(Unit::Count), &row[1]),
-            cell(Show::Unit(Unit::Count), &row[2]),
-            pct(3),
-            pct(4),
-            pct(5),
-            probability(&row[6])
-        );
-    }
-    s.push_str("</table></div>");
-    if !pairs.rows.is_empty() {
-        s.push_str("<div class=\"scroll\"><table><caption>Every pair: difference and p-value, Holm-adjusted for the number of comparisons</caption><tr>");
-        for t in [
-            "configuration",
-            "compared with",
-            "difference",
-            "p-value",
-            "p-value, Holm-adjusted",
-        ] {
-            let _ = write!(s, "<th>{t}</th>");
-        }
-        s.push_str("</tr>");
-        for row in &pairs.rows {
-            s.push_str("<tr>");
-            for (c, v) in pairs.columns.iter().zip(row) {
-                let _ = write!(
-                    s,
-                    "<td{}>{}</td>",
-                    super::cells::align(v),
-                    escape(&cell(show(None, c), v))
-                );
-            }
-            s.push_str("</tr>");
-        }
-        s.push_str("</table></div>");
-    }
-    let _ = write!(
-        s,
-        "<p class=\"meta\">{} Data: config_decision.csv, config_pairs.csv.</p>",
-        escape(&d.method)
-    );
 }
 
 #[cfg(test)]

@@ -62,15 +62,17 @@ impl Source {
     }
 }
 
-/// For each (successes, trials) pair, the share of `draws` joint draws from
-/// independent Beta(1 + successes, 1 + trials - successes) posteriors in
-/// which that arm's draw is the highest. Deterministic for a given input
-/// order, `draws` and `seed`. Exact ties in a draw (vanishingly rare) go to
-/// the earlier arm. One arm gets 1 without sampling; no arms, nothing.
-pub(super) fn p_best(counts: &[(u64, u64)], draws: u64, seed: u64) -> Vec<f64> {
+/// For each (successes, trials) pair: the share of `draws` joint draws
+/// from independent Beta(1 + successes, 1 + trials - successes) posteriors
+/// in which that arm's draw is the highest (P(best)), and the mean of
+/// (highest draw - its draw) (the expected loss of choosing it).
+/// Deterministic for a given input order, `draws` and `seed`. Exact ties
+/// in a draw (vanishingly rare) go to the earlier arm. One arm gets 1 and
+/// loss 0 without sampling; no arms, nothing.
+pub(super) fn p_best(counts: &[(u64, u64)], draws: u64, seed: u64) -> Vec<(f64, f64)> {
     match counts.len() {
         0 => return Vec::new(),
-        1 => return vec![1.0],
+        1 => return vec![(1.0, 0.0)],
         _ => {}
     }
     let arms: Vec<(Gamma, Gamma)> = counts
@@ -86,6 +88,8 @@ pub(super) fn p_best(counts: &[(u64, u64)], draws: u64, seed: u64) -> Vec<f64> {
         spare: None,
     };
     let mut wins = vec![0u64; arms.len()];
+    let mut loss = vec![0.0f64; arms.len()];
+    let mut values = vec![0.0f64; arms.len()];
     for _ in 0..draws {
         let mut best = 0;
         let mut best_value = f64::NEG_INFINITY;
@@ -93,14 +97,21 @@ pub(super) fn p_best(counts: &[(u64, u64)], draws: u64, seed: u64) -> Vec<f64> {
             let a = g_yes.sample(&mut src);
             let b = g_no.sample(&mut src);
             let value = a / (a + b);
+            values[i] = value;
             if value > best_value {
                 best = i;
                 best_value = value;
             }
         }
         wins[best] += 1;
+        for (l, v) in loss.iter_mut().zip(&values) {
+            *l += best_value - v;
+        }
     }
-    wins.into_iter().map(|w| w as f64 / draws as f64).collect()
+    wins.into_iter()
+        .zip(loss)
+        .map(|(w, l)| (w as f64 / draws as f64, l / draws as f64))
+        .collect()
 }
 
 #[cfg(test)]
@@ -134,8 +145,12 @@ mod tests {
     #[test]
     fn degenerate_inputs() {
         assert!(p_best(&[], 1000, 1).is_empty());
-        assert_eq!(p_best(&[(3, 9)], 1000, 1), vec![1.0]);
+        assert_eq!(p_best(&[(3, 9)], 1000, 1), vec![(1.0, 0.0)]);
         let p = p_best(&[(0, 10), (10, 10)], 10_000, 1);
-        assert!(p[1] > 0.999, "{p:?}");
+        assert!(p[1].0 > 0.999, "{p:?}");
+        // Beta(1, 11) against Beta(11, 1): the loss of the first is the
+        // difference of the means, 11/12 - 1/12, nearly always
+        assert!((p[0].1 - 10.0 / 12.0).abs() < 0.01, "{p:?}");
+        assert!(p[1].1 < 0.001, "{p:?}");
     }
 }

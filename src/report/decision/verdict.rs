@@ -1,6 +1,6 @@
 //! The verdict and method note in plain English.
 
-use super::{Decision, Outcome, ALPHA, PRIOR};
+use super::{Decision, Outcome, MIN_OVERLAP_DAYS, PRIOR};
 use crate::text::thousands;
 
 /// The verdict for a decision whose first `with_data` arms have answers.
@@ -49,80 +49,89 @@ pub(super) fn verdict(d: &Decision, with_data: usize) -> String {
                 percent(top.rate)
             )
         }
-        Outcome::Clear => {
+        Outcome::TooEarly => {
             let (l, r) = (&arms[0], &arms[1]);
             format!(
-                "{} leads with {} interested (P(best) {}). The difference to {} ({}) is \
-                 clear (Holm-adjusted p {}).",
+                "Too early to call: {} ({}) and {} ({}) ran on the same {} so far; a verdict \
+                 needs at least {} so that every weekday is in.",
                 l.name,
                 percent(l.rate),
-                chance(l.p_best),
                 r.name,
                 percent(r.rate),
-                p_phrase(d.pairs[0].p_holm)
+                days(d.overlap_days.unwrap_or(0).into()),
+                days(MIN_OVERLAP_DAYS.into()),
             )
+        }
+        Outcome::Clear => {
+            let (l, r) = (&arms[0], &arms[1]);
+            let mut text = format!(
+                "{} leads with {} interested, ahead of {} ({}). The difference is clear: \
+                 {} points ({} to {}), an interval that stays valid however often the \
+                 report is read.",
+                l.name,
+                percent(l.rate),
+                r.name,
+                percent(r.rate),
+                points(d.pairs[0].diff),
+                points_of(d.pairs[0].sequential.map(|s| s.low)),
+                points_of(d.pairs[0].sequential.map(|s| s.high)),
+            );
+            if let Some((u, lo, hi)) = d.uplift {
+                text += &format!(
+                    " That is {} more interested users ({} to {}).",
+                    signed_percent(u),
+                    signed_percent(lo),
+                    signed_percent(hi)
+                );
+            }
+            text
         }
         Outcome::NotYetClear => {
             let (l, r) = (&arms[0], &arms[1]);
+            let running: Vec<&str> = d
+                .pairs
+                .iter()
+                .filter(|p| p.a == 0 && !p.sequential.is_some_and(|s| s.low > 0.0))
+                .map(|p| arms[p.b].name.as_str())
+                .collect();
             let mut text = format!(
-                "{} leads with {} interested (P(best) {}), ahead of {} ({}), but the data \
-                 cannot tell yet (Holm-adjusted p {})",
+                "{} leads with {} interested, ahead of {} ({}), but the data cannot tell yet: \
+                 {} are still in the running.",
                 l.name,
                 percent(l.rate),
-                chance(l.p_best),
                 r.name,
                 percent(r.rate),
-                p_phrase(d.pairs[0].p_holm)
+                list(&[vec![l.name.as_str()], running].concat()),
             );
-            if let Some(power) = d.power {
-                let (more_l, more_r) = (
-                    about(power.additional_leader),
-                    about(power.additional_runner_up),
+            if let Some(p) = d.pending {
+                text += &format!(
+                    " Today the data could call a difference of {} points or more",
+                    points(p.smallest_callable)
                 );
-                if more_l == 0 && more_r == 0 {
-                    text += &format!(
-                        ". Both already have the {} answered requests that 80% power for a \
-                         difference this size needs; it stays unclear after correcting for {} \
-                         comparisons.",
-                        thousands(power.required_per_arm),
-                        d.comparisons
-                    );
-                } else if more_l == more_r {
-                    text += &format!(
-                        ": about {} more answered {} per configuration would settle it (80% power).",
-                        thousands(more_l),
-                        requests(more_l)
-                    );
-                } else if more_l == 0 || more_r == 0 {
-                    let (more, name) = if more_l == 0 {
-                        (more_r, &r.name)
-                    } else {
-                        (more_l, &l.name)
-                    };
-                    text += &format!(
-                        ": about {} more answered {} for {} would settle it (80% power).",
-                        thousands(more),
-                        requests(more),
-                        name
-                    );
-                } else {
-                    text += &format!(
-                        ": about {} more answered {} for {} and {} for {} would settle it \
-                         (80% power).",
-                        thousands(more_l),
-                        requests(more_l),
-                        l.name,
-                        thousands(more_r),
-                        r.name
-                    );
+                match (p.more_answers, p.more_days) {
+                    (Some(n), Some(days_needed)) => {
+                        text += &format!(
+                            "; one of {} points would need about {} more answered requests, \
+                             roughly {} at the recent volume.",
+                            points(d.pairs[0].diff),
+                            thousands(about(n)),
+                            days(days_needed)
+                        )
+                    }
+                    (Some(n), None) => {
+                        text += &format!(
+                            "; one of {} points would need about {} more answered requests.",
+                            points(d.pairs[0].diff),
+                            thousands(about(n))
+                        )
+                    }
+                    _ => text.push('.'),
                 }
-            } else {
-                text.push('.');
             }
             let behind: Vec<&str> = d
                 .pairs
                 .iter()
-                .filter(|p| p.a == 0 && p.b >= 2 && p.p_holm.is_some_and(|p| p < ALPHA))
+                .filter(|p| p.a == 0 && p.sequential.is_some_and(|s| s.low > 0.0))
                 .map(|p| arms[p.b].name.as_str())
                 .collect();
             if !behind.is_empty() {
@@ -141,77 +150,59 @@ pub(super) fn method(d: &Decision) -> String {
             .to_string();
     }
     format!(
-        "Interest rate = interested / answered, with a 95% Wilson interval. \
-         P(best) is the share of {} seeded Monte Carlo draws (ChaCha8, seed {}) in which \
-         a configuration's rate is the highest, each rate drawn independently from its \
-         Beta(1 + interested, 1 + not interested) posterior under a {}. \
-         Differences are tested pairwise with a two-sided pooled two-proportion z-test, \
-         p-values Holm-adjusted across {} {}; a lead is clear when the adjusted p-value \
-         is below 0.05. Requests that would settle it: per configuration, for 80% power \
-         at two-sided alpha 0.05 to detect the observed difference between the leader \
-         and the runner-up.",
-        thousands(d.draws),
-        d.seed,
-        PRIOR,
+        "Interest rate = interested / answered, with a 95% Wilson interval. Each difference \
+         between two configurations has an always-valid 95% confidence sequence (asymptotic, \
+         Waudby-Smith et al. 2023, tuned for {} answers), corrected for {} {} (Bonferroni): \
+         reading it every morning and acting the first time it excludes zero keeps the \
+         chance of a wrong call at 5%. A lead is clear when the leader's interval against \
+         every other configuration excludes zero, after at least {} on which all ran. \
+         P(best) and the expected loss (how far below the best a choice is expected to be) \
+         describe the data under a {} ({} seeded draws, ChaCha8 seed {}); they are not a \
+         stopping rule.",
+        thousands(d.nstar as u64),
         d.comparisons,
         if d.comparisons == 1 {
             "comparison"
         } else {
             "comparisons"
-        }
+        },
+        days(MIN_OVERLAP_DAYS.into()),
+        PRIOR,
+        thousands(d.draws),
+        d.seed,
     )
 }
 
-fn requests(n: u64) -> &'static str {
+fn days(n: u64) -> String {
     if n == 1 {
-        "request"
+        "1 day".into()
     } else {
-        "requests"
+        format!("{} days", thousands(n))
+    }
+}
+
+/// A difference in percentage points, "6.1".
+fn points(diff: f64) -> String {
+    format!("{:.1}", diff * 100.0)
+}
+
+fn points_of(diff: Option<f64>) -> String {
+    diff.map_or_else(|| "n/a".into(), points)
+}
+
+/// "+12%", "−3%".
+fn signed_percent(x: f64) -> String {
+    let v = x * 100.0;
+    if v < 0.0 {
+        format!("−{:.0}%", -v)
+    } else {
+        format!("+{v:.0}%")
     }
 }
 
 /// "54.2%".
 fn percent(rate: Option<f64>) -> String {
     format!("{:.1}%", rate.unwrap_or(0.0) * 100.0)
-}
-
-/// A probability as a whole percentage, never rounded to 0% or 100%.
-fn chance(p: Option<f64>) -> String {
-    let p = p.unwrap_or(0.0);
-    if p >= 0.995 {
-        ">99%".into()
-    } else if p < 0.005 {
-        "<1%".into()
-    } else {
-        format!("{:.0}%", p * 100.0)
-    }
-}
-
-/// "= 0.006" or "< 0.001", to follow "p".
-fn p_phrase(p: Option<f64>) -> String {
-    let text = p_text(p);
-    if text.starts_with('<') {
-        text
-    } else {
-        format!("= {text}")
-    }
-}
-
-/// A p-value for people: "< 0.001", "0.003", "0.41"; never rounded up to
-/// 0.05 from below.
-fn p_text(p: Option<f64>) -> String {
-    let Some(p) = p else {
-        return "n/a".into();
-    };
-    if p < 0.001 {
-        "< 0.001".into()
-    } else if (0.0495..ALPHA).contains(&p) {
-        format!("{:.4}", (p * 1e4).floor() / 1e4)
-    } else if p < 0.1 {
-        format!("{p:.3}")
-    } else {
-        format!("{p:.2}")
-    }
 }
 
 /// Rounded to two significant digits from 100 up ("about 1,900").
@@ -245,15 +236,11 @@ mod tests {
         assert_eq!(about(1_873), 1_900);
         assert_eq!(about(1_850), 1_900);
         assert_eq!(about(u64::MAX), 18_000_000_000_000_000_000);
-        assert_eq!(p_text(Some(0.0004)), "< 0.001");
-        assert_eq!(p_text(Some(0.00636)), "0.006");
-        assert_eq!(p_text(Some(0.04996)), "0.0499");
-        assert_eq!(p_text(Some(0.05)), "0.050");
-        assert_eq!(p_text(Some(0.4123)), "0.41");
-        assert_eq!(chance(Some(0.9996)), ">99%");
-        assert_eq!(chance(Some(0.971)), "97%");
-        assert_eq!(chance(Some(0.001)), "<1%");
         assert_eq!(list(&["A", "B", "C"]), "A, B and C");
         assert_eq!(list(&["A", "B"]), "A and B");
+        assert_eq!(signed_percent(0.1249), "+12%");
+        assert_eq!(signed_percent(-0.031), "−3%");
+        assert_eq!(points(0.0614), "6.1");
+        assert_eq!(days(1), "1 day");
     }
 }
