@@ -221,58 +221,125 @@ fn sample_size_by_hand() {
     assert!(sample_size_per_arm(1.0, 0.0).unwrap() >= 1);
 }
 
+/// The published asymptotic confidence sequence (Waudby-Smith et al.
+/// 2023, as GrowthBook writes it), written here from the formula: half-width
+/// of the difference of two rates at level `alpha` with tuning `nstar`.
+fn cs_half_width(a: (f64, f64), b: (f64, f64), alpha: f64, nstar: f64) -> f64 {
+    let (pa, na) = (a.0 / a.1, a.1);
+    let (pb, nb) = (b.0 / b.1, b.1);
+    let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).sqrt();
+    let n = na + nb;
+    let rho2 = (-2.0 * 0.05f64.ln() + (1.0 - 2.0 * 0.05f64.ln()).ln()) / nstar;
+    let v = n * rho2;
+    se * (2.0 * (v + 1.0) / v * ((v + 1.0).sqrt() / alpha).ln()).sqrt()
+}
+
 #[test]
 fn clear_verdict() {
-    // 542/1000 vs 481/1000: pooled 0.5115, SE = sqrt(0.5115 * 0.4885 *
-    // 0.002) = 0.0223548, z = 0.061 / 0.0223548 = 2.7287, p = 0.0064; one
-    // pair, so Holm leaves it. P(best) about Phi(2.73) > 0.99.
+    // 5,420/10,000 vs 4,810/10,000: d = 0.061, se = sqrt(.542 .458 + .481
+    // .519) / 100 = 0.0070559, half-width 3.13 se = 0.0221 < 0.061: clear.
     let d = decide(&[
-        Arm::new("Default", 481, 1000),
-        Arm::new("Festive Offer", 542, 1000),
+        Arm::new("Default", 4810, 10_000),
+        Arm::new("Festive Offer", 5420, 10_000),
     ])
     .unwrap();
     assert_eq!(d.outcome, Outcome::Clear);
     assert_eq!(d.pairs[0].diff, 0.061);
-    close(d.pairs[0].p_value.unwrap(), 0.0064, 0.0001);
-    assert_eq!(d.pairs[0].p_value, d.pairs[0].p_holm);
-    let exact = exact_x_beats_y(post(542, 1000), post(481, 1000));
-    assert!(exact > 0.995);
-    close(d.arms[0].p_best.unwrap(), exact, 0.005);
+    let h = cs_half_width((5420.0, 1e4), (4810.0, 1e4), 0.05, 5000.0);
+    close(h, 0.0221, 0.0001);
+    let s = d.pairs[0].sequential.unwrap();
+    close(s.low, 0.061 - h, 1e-12);
+    close(s.high, 0.061 + h, 1e-12);
+    // the uplift relative to the runner-up: 0.061 / 0.481
+    let (u, lo, hi) = d.uplift.unwrap();
+    close(u, 0.061 / 0.481, 1e-12);
+    close(lo, (0.061 - h) / 0.481, 1e-12);
+    close(hi, (0.061 + h) / 0.481, 1e-12);
     assert_eq!(
         d.verdict,
-        "Festive Offer leads with 54.2% interested (P(best) >99%). The difference to \
-         Default (48.1%) is clear (Holm-adjusted p = 0.006)."
+        format!(
+            "Festive Offer leads with 54.2% interested, ahead of Default (48.1%). The \
+             difference is clear: 6.1 points ({:.1} to {:.1}), an interval that stays valid \
+             however often the report is read. That is +{:.0}% more interested users \
+             (+{:.0}% to +{:.0}%).",
+            (0.061 - h) * 100.0,
+            (0.061 + h) * 100.0,
+            u * 100.0,
+            lo * 100.0,
+            hi * 100.0
+        )
     );
     assert!(d.method.contains(PRIOR));
     assert!(d.method.contains("200,000"));
+    assert!(d.method.contains("5,000 answers"));
     assert_eq!(d.prior, PRIOR);
+    // the expected loss of choosing the leader is tiny, of the other about d
+    assert!(d.arms[0].expected_loss.unwrap() < 0.0005);
+    close(d.arms[1].expected_loss.unwrap(), 0.061, 0.002);
 }
 
 #[test]
 fn cannot_tell_yet_verdict() {
-    // 54/100 vs 48/100: z = 0.06 / sqrt(0.51 * 0.49 * 0.02) = 0.8487,
-    // p = 0.396; 1,089 per arm needed (see sample_size_by_hand), 989 more
-    // each, about 990.
-    let d = decide(&[
-        Arm::new("Festive Offer", 54, 100),
-        Arm::new("Default", 48, 100),
-    ])
+    // 542/1,000 vs 481/1,000: the fixed-sample z-test says p = 0.006, but
+    // read every morning that is no evidence: the always-valid half-width
+    // is 3.12 se = 0.0697 > 0.061.
+    let d = decide_with(
+        &[
+            Arm::new("Festive Offer", 542, 1000),
+            Arm::new("Default", 481, 1000),
+        ],
+        &Options {
+            overlap_days: Some(10),
+            daily_answered: Some(200.0),
+            ..Options::default()
+        },
+    )
     .unwrap();
     assert_eq!(d.outcome, Outcome::NotYetClear);
-    let power = d.power.unwrap();
-    assert_eq!(power.required_per_arm, 1089);
-    assert_eq!(power.additional_leader, 989);
-    assert_eq!(power.additional_runner_up, 989);
-    let p_best = exact_x_beats_y(post(54, 100), post(48, 100));
-    let shown = format!("{:.0}%", p_best * 100.0);
-    assert_eq!(
-        d.verdict,
-        format!(
-            "Festive Offer leads with 54.0% interested (P(best) {shown}), ahead of Default \
-             (48.0%), but the data cannot tell yet (Holm-adjusted p = 0.40): about 990 more \
-             answered requests per configuration would settle it (80% power)."
-        )
+    close(d.pairs[0].p_value.unwrap(), 0.0064, 0.0001);
+    let h = cs_half_width((542.0, 1e3), (481.0, 1e3), 0.05, 5000.0);
+    close(h, 0.0697, 0.0001);
+    let pending = d.pending.unwrap();
+    close(pending.smallest_callable, h, 1e-12);
+    // answers (both together) at which the half-width, with se shrinking
+    // as 1/sqrt(N), reaches 0.061: searched here on a grid of 1
+    let se = h / cs_half_width((542.0, 1e3), (481.0, 1e3), 0.05, 5000.0)
+        * ((0.542 * 0.458 + 0.481 * 0.519) / 1000.0f64).sqrt();
+    let rho2 = (-2.0 * 0.05f64.ln() + (1.0 - 2.0 * 0.05f64.ln()).ln()) / 5000.0;
+    let at = |n: f64| {
+        let v = n * rho2;
+        se * (2000.0 / n).sqrt() * (2.0 * (v + 1.0) / v * ((v + 1.0).sqrt() / 0.05).ln()).sqrt()
+    };
+    let needed = (2000..100_000).find(|n| at(*n as f64) <= 0.061).unwrap() as u64;
+    let more = pending.more_answers.unwrap();
+    assert!(more.abs_diff(needed - 2000) <= 1, "{more} vs {}", needed - 2000);
+    // 200 answers a day, all of them this pair's
+    assert_eq!(pending.more_days, Some((more as f64 / 200.0).ceil() as u64));
+    assert!(
+        d.verdict.starts_with(
+            "Festive Offer leads with 54.2% interested, ahead of Default (48.1%), but the \
+             data cannot tell yet: Festive Offer and Default are still in the running. Today \
+             the data could call a difference of 7.0 points or more; one of 6.1 points would \
+             need about "
+        ),
+        "{}",
+        d.verdict
     );
+}
+
+#[test]
+fn too_early_without_a_week_in_common() {
+    let d = decide_with(
+        &[Arm::new("A", 5420, 10_000), Arm::new("B", 4810, 10_000)],
+        &Options {
+            overlap_days: Some(6),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(d.outcome, Outcome::TooEarly);
+    assert!(d.verdict.starts_with("Too early to call"), "{}", d.verdict);
+    assert!(d.verdict.contains("6 days"), "{}", d.verdict);
 }
 
 #[test]
@@ -285,17 +352,11 @@ fn uneven_needs_and_clearly_behind_others() {
     .unwrap();
     assert_eq!(d.outcome, Outcome::NotYetClear);
     assert_eq!(d.comparisons, 3);
-    // 0.6 vs 0.5 needs 388 each (sample_size_by_hand): A 288 more, B none.
-    let power = d.power.unwrap();
-    assert_eq!(power.required_per_arm, 388);
-    assert_eq!(power.additional_leader, 288);
-    assert_eq!(power.additional_runner_up, 0);
-    assert!(
-        d.verdict
-            .contains("about 290 more answered requests for A would settle it (80% power)."),
-        "{}",
-        d.verdict
-    );
+    // Bonferroni over three pairs: each interval at level 0.05 / 3
+    let h = cs_half_width((60.0, 100.0), (20.0, 100.0), 0.05 / 3.0, 5000.0);
+    let s = d.pairs[1].sequential.unwrap();
+    close(s.low, 0.4 - h, 1e-12);
+    assert!(s.low > 0.0);
     assert!(
         d.verdict.ends_with(" It is clearly ahead of C."),
         "{}",
@@ -335,7 +396,7 @@ fn empty_single_tie_and_zero() {
     assert_eq!(d.arms[0].p_best, Some(1.0));
     assert_eq!(d.arms[1].p_best, None);
     assert_eq!(d.draws, 0);
-    assert!(d.pairs.is_empty() && d.power.is_none());
+    assert!(d.pairs.is_empty() && d.pending.is_none());
     assert_eq!(
         d.verdict,
         "Only Only has answered requests: 75.0% interested (3 of 4). There is nothing to \
@@ -346,7 +407,7 @@ fn empty_single_tie_and_zero() {
     let d = decide(&[Arm::new("Small", 25, 50), Arm::new("Big", 50, 100)]).unwrap();
     assert_eq!(d.outcome, Outcome::Tie);
     assert_eq!(d.arms[0].name, "Big");
-    assert!(d.power.is_none());
+    assert!(d.pending.is_none());
     assert_eq!(
         d.verdict,
         "Big and Small are tied at 50.0% interested, so the data cannot tell yet which is better."
@@ -362,8 +423,7 @@ fn empty_single_tie_and_zero() {
     assert!(d
         .pairs
         .iter()
-        .all(|p| p.p_value.is_none() && p.p_holm.is_none()));
-    assert_eq!(d.comparisons, 0);
+        .all(|p| p.p_value.is_none() && p.p_holm.is_none() && p.sequential.is_none()));
     assert_eq!(
         d.verdict,
         "No configuration has an interested answer yet (0 of 2,015 answered requests), so \
@@ -392,7 +452,6 @@ fn huge_counts_and_any_names() {
         "{}",
         d.verdict
     );
-    assert_eq!(d.power.unwrap().required_per_arm, u64::MAX);
     let total: f64 = d.arms.iter().map(|a| a.p_best.unwrap()).sum();
     close(total, 1.0, 1e-9);
     for a in &d.arms {
@@ -450,36 +509,43 @@ fn tables_in_raw_units() {
     assert_eq!(
         arms.columns,
         [
+            "business",
             "config",
             "answered",
             "interested",
             "interest_rate",
             "ci_low",
             "ci_high",
-            "p_best"
+            "p_best",
+            "expected_loss",
+            "leads",
+            "vs",
+            "diff",
+            "cs_low",
+            "cs_high"
         ]
     );
     assert_eq!(pairs.columns, PAIR_COLUMNS);
-    assert_eq!(
-        pairs.columns,
-        ["config_a", "config_b", "diff", "p_value", "p_holm"]
-    );
+    assert_eq!(pairs.columns[..6], ["business", "config_a", "config_b", "diff", "p_value", "p_holm"]);
     assert_eq!(arms.rows.len(), 3);
-    assert_eq!(arms.rows[0][..4], ["A", "100", "45", "0.45"]);
-    assert_eq!(arms.rows[2], ["none", "0", "0", "", "", "", ""]);
-    let p_best: f64 = arms.rows[0][6].parse().unwrap();
+    assert_eq!(arms.rows[0][1..5], ["A", "100", "45", "0.45"]);
+    // the leader against the runner-up, the runner-up against the leader
+    assert_eq!(arms.rows[0][9..12], ["false", "B, \"quoted\"", "0.15"]);
+    assert_eq!(arms.rows[1][10..12], ["A", "-0.15"]);
+    assert_eq!(arms.rows[2][1..], ["none", "0", "0", "", "", "", "", "", "false", "", "", "", ""]);
+    let p_best: f64 = arms.rows[0][7].parse().unwrap();
     assert!((0.0..=1.0).contains(&p_best));
     assert_eq!(pairs.rows.len(), 1);
-    assert_eq!(pairs.rows[0][0], "A");
-    assert_eq!(pairs.rows[0][1], "B, \"quoted\"");
-    assert_eq!(pairs.rows[0][2], "0.15");
-    close(pairs.rows[0][3].parse().unwrap(), 0.02846, 0.00005);
-    assert_eq!(pairs.rows[0][3], pairs.rows[0][4]);
+    assert_eq!(pairs.rows[0][1], "A");
+    assert_eq!(pairs.rows[0][2], "B, \"quoted\"");
+    assert_eq!(pairs.rows[0][3], "0.15");
+    close(pairs.rows[0][4].parse().unwrap(), 0.02846, 0.00005);
+    assert_eq!(pairs.rows[0][4], pairs.rows[0][5]);
     // Tiny p-values in scientific notation, still numbers.
     let d = decide(&[Arm::new("a", 90, 100), Arm::new("b", 10, 100)]).unwrap();
     let (_, pairs) = d.tables();
-    assert!(pairs.rows[0][3].contains('e'), "{}", pairs.rows[0][3]);
-    let p: f64 = pairs.rows[0][3].parse().unwrap();
+    assert!(pairs.rows[0][4].contains('e'), "{}", pairs.rows[0][4]);
+    let p: f64 = pairs.rows[0][4].parse().unwrap();
     assert!(p > 0.0 && p < 1e-10);
 }
 
