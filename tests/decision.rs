@@ -312,7 +312,11 @@ fn cannot_tell_yet_verdict() {
     };
     let needed = (2000..100_000).find(|n| at(*n as f64) <= 0.061).unwrap() as u64;
     let more = pending.more_answers.unwrap();
-    assert!(more.abs_diff(needed - 2000) <= 1, "{more} vs {}", needed - 2000);
+    assert!(
+        more.abs_diff(needed - 2000) <= 1,
+        "{more} vs {}",
+        needed - 2000
+    );
     // 200 answers a day, all of them this pair's
     assert_eq!(pending.more_days, Some((more as f64 / 200.0).ceil() as u64));
     assert!(
@@ -526,13 +530,19 @@ fn tables_in_raw_units() {
         ]
     );
     assert_eq!(pairs.columns, PAIR_COLUMNS);
-    assert_eq!(pairs.columns[..6], ["business", "config_a", "config_b", "diff", "p_value", "p_holm"]);
+    assert_eq!(
+        pairs.columns[..6],
+        ["business", "config_a", "config_b", "diff", "p_value", "p_holm"]
+    );
     assert_eq!(arms.rows.len(), 3);
     assert_eq!(arms.rows[0][1..5], ["A", "100", "45", "0.45"]);
     // the leader against the runner-up, the runner-up against the leader
     assert_eq!(arms.rows[0][9..12], ["false", "B, \"quoted\"", "0.15"]);
     assert_eq!(arms.rows[1][10..12], ["A", "-0.15"]);
-    assert_eq!(arms.rows[2][1..], ["none", "0", "0", "", "", "", "", "", "false", "", "", "", ""]);
+    assert_eq!(
+        arms.rows[2][1..],
+        ["none", "0", "0", "", "", "", "", "", "false", "", "", "", ""]
+    );
     let p_best: f64 = arms.rows[0][7].parse().unwrap();
     assert!((0.0..=1.0).contains(&p_best));
     assert_eq!(pairs.rows.len(), 1);
