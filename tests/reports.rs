@@ -66,17 +66,22 @@ fn built_in_reports_over_the_sample() {
         header,
         [
             "cmb_config_name",
+            "business",
             "best_config",
             "interest_rate",
             "best_rate",
             "diff",
-            "p_value"
+            "cs_low",
+            "cs_high",
+            "p_value",
+            "leads"
         ]
     );
-    assert_eq!(rows[0][0], rows[0][1], "the best config comes first");
-    assert!(rows[1..]
-        .iter()
-        .all(|r| r[4].parse::<f64>().unwrap() <= 0.0));
+    assert!(
+        rows[0][0].starts_with(&rows[0][2]),
+        "the best config comes first"
+    );
+    assert!(rows.iter().all(|r| r[5].parse::<f64>().unwrap() <= 0.0));
     let (header, rows) = read_csv(&out.join("latest").join("popular_slots.csv"));
     assert_eq!(header, ["weekday", "hour", "requests", "share"]);
     let share: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
@@ -132,7 +137,15 @@ fn built_in_reports_over_the_sample() {
         assert!(svg.starts_with("<svg"), "{name}.svg");
     }
     let page = std::fs::read_to_string(out.join("latest").join("index.html")).unwrap();
-    assert_eq!(page.matches("<svg").count(), BUILT_IN.len());
+    // every report's chart, and one interval chart per business decision
+    let businesses = scalar(
+        &db,
+        "SELECT count(DISTINCT client_account_id) FROM cmb_requests",
+    );
+    assert_eq!(
+        page.matches("<svg").count() as i64,
+        BUILT_IN.len() as i64 + businesses
+    );
     assert!(page.contains("Interest rate by Call Me Back configuration"));
     assert!(page.contains(
         "Times are in <strong>Asia/Kolkata</strong> (set with --tz or tz in the configuration)"
@@ -678,56 +691,40 @@ fn built_in_report_numbers_match_a_computation_from_the_raw_payloads() {
         assert_close(&r[7], ci.map(|c| c.1), 1e-9, &what("ci_high"));
     }
 
-    // config_comparison: configurations with answers against the best one
-    // (highest rate, then more answers, then name)
-    let mut answered: Vec<(&str, Tally)> = want
-        .iter()
-        .filter(|(_, t)| t.answered() > 0)
-        .copied()
-        .collect();
-    let best = *answered
-        .iter()
-        .min_by(|(a, ta), (b, tb)| {
-            let (ra, rb) = (ta.rate().unwrap(), tb.rate().unwrap());
-            rb.total_cmp(&ra)
-                .then(tb.answered().cmp(&ta.answered()))
-                .then(a.cmp(b))
-        })
-        .unwrap();
-    answered.sort_by(|(a, ta), (b, tb)| {
-        (tb.rate().unwrap())
-            .total_cmp(&ta.rate().unwrap())
-            .then(a.cmp(b))
-    });
+    // config_comparison never disagrees with the decision: per business,
+    // the same leader, rates, differences and always-valid intervals as
+    // config_decision.csv (whose counts tests/report_page.rs checks)
+    let (dh, decision) = read_csv(&out.join("latest").join("config_decision.csv"));
+    let dcol = |name: &str| dh.iter().position(|h| h == name).unwrap();
     let (_, rows) = read_csv(&out.join("latest").join("config_comparison.csv"));
-    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    let want_names: Vec<&str> = answered.iter().map(|(c, _)| *c).collect();
-    assert_eq!(names, want_names, "config_comparison rows and their order");
-    let (best_name, bt) = best;
-    let best_rate = bt.rate().unwrap();
-    for (r, (config, t)) in rows.iter().zip(&answered) {
-        let what = |col: &str| format!("config_comparison {config} {col}");
-        assert_eq!(r[1], best_name, "{}", what("best_config"));
-        let rate = t.rate().unwrap();
-        assert_close(&r[2], Some(rate), 1e-9, &what("interest_rate"));
-        assert_close(&r[3], Some(best_rate), 1e-9, &what("best_rate"));
-        assert_close(&r[4], Some(rate - best_rate), 1e-9, &what("diff"));
-        let p = (*config != best_name)
-            .then(|| two_proportion_p(t.interested, t.answered(), bt.interested, bt.answered()))
-            .flatten();
-        assert_close(&r[5], p, 1e-6, &what("p_value"));
-        // 1e-6 alone would accept 0 for the sample's tiny p-values; the
-        // report's erf (Abramowitz & Stegun 7.1.26) stays within 1% of the
-        // true tail probability down to p = 1e-13
-        if let (Some(got), Some(want)) = (number(&r[5]), p) {
-            if want > 1e-13 {
-                assert!(
-                    (got / want - 1.0).abs() < 0.01,
-                    "{}: report has {got}, computed {want}",
-                    what("p_value (relative)")
-                );
-            }
+    let figured: Vec<&Vec<String>> = decision
+        .iter()
+        .filter(|r| !r[dcol("interest_rate")].is_empty())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        figured.len(),
+        "one row per configuration decided"
+    );
+    for r in &rows {
+        let d = figured
+            .iter()
+            .find(|d| d[0] == r[1] && r[0].starts_with(d[1].as_str()))
+            .unwrap_or_else(|| panic!("{r:?} is in no decision"));
+        let leader = figured.iter().find(|l| l[0] == r[1]).unwrap();
+        let what = |col: &str| format!("config_comparison {} {col}", r[0]);
+        assert_eq!(r[2], leader[1], "{}", what("best_config"));
+        let rate: f64 = d[dcol("interest_rate")].parse().unwrap();
+        let best: f64 = leader[dcol("interest_rate")].parse().unwrap();
+        assert_close(&r[3], Some(rate), 1e-12, &what("interest_rate"));
+        assert_close(&r[4], Some(best), 1e-12, &what("best_rate"));
+        assert_close(&r[5], Some(rate - best), 1e-12, &what("diff"));
+        if d[1] != leader[1] {
+            assert_eq!(d[dcol("vs")], leader[1]);
+            assert_close(&r[6], number(&d[dcol("cs_low")]), 1e-12, &what("cs_low"));
+            assert_close(&r[7], number(&d[dcol("cs_high")]), 1e-12, &what("cs_high"));
         }
+        assert_eq!(r[9], d[dcol("leads")], "{}", what("leads"));
     }
 
     // daily_trend: per local day (Asia/Kolkata) and configuration
@@ -743,5 +740,59 @@ fn built_in_report_numbers_match_a_computation_from_the_raw_payloads() {
         assert_count(&r[2], t.requests, &what("requests"));
         assert_count(&r[3], t.interested, &what("interested"));
         assert_close(&r[4], t.rate(), 1e-9, &what("interest_rate"));
+    }
+}
+
+/// The SQL helpers of dropped-in reports against the Rust statistics of
+/// the decision and the test's own erfc, over a grid of counts.
+#[test]
+fn sql_helpers_give_the_numbers_of_the_rust_statistics() {
+    use hookstat::report::decision::{two_proportion_p as rust_p, wilson_interval};
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    std::fs::write(
+        reports.join("grid.sql"),
+        "-- title: grid\n\
+         SELECT x1, n1, x2, n2, wilson_low(x1, n1) AS lo, wilson_high(x1, n1) AS hi,\n\
+                two_proportion_p(x1, n1, x2, n2) AS p\n\
+         FROM range(0, 60, 7) a(x1), range(1, 120, 13) b(n1), range(0, 40, 9) c(x2),\n\
+              (VALUES (40), (400)) d(n2)\n\
+         WHERE x1 <= n1 ORDER BY ALL;\n",
+    )
+    .unwrap();
+    let night = dir.path().join("n");
+    std::fs::create_dir_all(&night).unwrap();
+    std::fs::write(night.join("a.ndjson"), ndjson(&[cmb_event("a", "A", true)])).unwrap();
+    let db = dir.path().join("h.duckdb");
+    ingest_ok(&db, &[&night]);
+    let out = dir.path().join("out");
+    let o = hookstat()
+        .args(["report", "--tz", "UTC", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .arg("--reports")
+        .arg(&reports)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, rows) = read_csv(&out.join("latest/grid.csv"));
+    assert!(rows.len() > 300, "{}", rows.len());
+    for r in &rows {
+        let v: Vec<u64> = r[..4].iter().map(|c| c.parse().unwrap()).collect();
+        let (lo, hi) = wilson_interval(v[0], v[1]).unwrap();
+        assert_close(&r[4], Some(lo), 1e-12, &format!("wilson_low {r:?}"));
+        assert_close(&r[5], Some(hi), 1e-12, &format!("wilson_high {r:?}"));
+        let rust = rust_p(v[0], v[1], v[2], v[3]);
+        let ours = two_proportion_p(v[0], v[1], v[2], v[3]);
+        // the SQL erf (Abramowitz & Stegun 7.1.26) is within 1.5e-7
+        assert_close(&r[6], rust, 3e-7, &format!("two_proportion_p {r:?}"));
+        assert_close(
+            &r[6],
+            ours,
+            3e-7,
+            &format!("two_proportion_p (test erfc) {r:?}"),
+        );
     }
 }

@@ -143,8 +143,18 @@ fn write_decisions(decisions: &[BusinessDecision], out: &Path) -> Result<()> {
     }
     let (mut arms, mut pairs) = decision::empty_tables();
     for b in decisions {
-        b.decision
-            .append_rows(&b.comparison.business, &mut arms, &mut pairs);
+        let business = &b.comparison.business;
+        b.decision.append_rows(business, &mut arms, &mut pairs);
+        // too few answers: listed with their counts, without figures
+        for few in &b.comparison.few {
+            let mut row = vec![String::new(); arms.columns.len()];
+            row[0] = business.clone();
+            row[1] = few.name.clone();
+            row[2] = few.answered.to_string();
+            row[3] = few.interested.to_string();
+            row[9] = "false".into();
+            arms.rows.push(row);
+        }
     }
     write_table(&arms, &out.join("config_decision.csv"))?;
     write_table(&pairs, &out.join("config_pairs.csv"))
