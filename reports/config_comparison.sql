@@ -3,6 +3,8 @@
 -- chart: bars
 -- x: cmb_config_name
 -- y: diff
+-- low: cs_low
+-- high: cs_high
 -- x_label: configuration
 -- y_label: interest rate minus the leader's
 -- y_unit: points
