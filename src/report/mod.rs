@@ -9,5 +9,6 @@ pub mod definition;
 pub mod headline;
 pub mod params;
 pub mod run;
+pub mod stats_sql;
 pub mod table;
 pub mod zone;

@@ -7,13 +7,11 @@ use chrono_tz::Tz;
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::{params, Connection};
 
-use super::decision::Arm;
 use super::definition::Report;
 use super::params::ReportParams;
 
 const SETUP_SQL: &str = include_str!("../../sql/report/setup.sql");
 const PRELUDE_SQL: &str = include_str!("../../sql/report/prelude.sql");
-const ARMS_SQL: &str = include_str!("../../sql/report/arms.sql");
 const CONFIGS_SQL: &str = include_str!("../../sql/report/configs.sql");
 const DATA_SPAN_SQL: &str = include_str!("../../sql/report/data_span.sql");
 
@@ -62,22 +60,9 @@ pub fn prepare(conn: &Connection, params: &ReportParams, tz: Tz) -> anyhow::Resu
         ],
     )?;
     crate::tz::install(conn, tz)?;
+    super::stats_sql::register(conn)?;
     conn.execute_batch(PRELUDE_SQL)?;
     Ok(known)
-}
-
-/// Interested and answered requests per configuration within the filters
-/// (for the decision).
-pub fn arms(conn: &Connection) -> duckdb::Result<Vec<Arm>> {
-    let mut stmt = conn.prepare(ARMS_SQL)?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Arm::new(
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?.max(0) as u64,
-            r.get::<_, i64>(2)?.max(0) as u64,
-        ))
-    })?;
-    rows.collect()
 }
 
 /// The evidence for times in the reports' values: around the span of the

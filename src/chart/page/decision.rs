@@ -83,12 +83,12 @@ fn intervals(s: &mut String, d: &Decision) {
     let lo = rows.iter().map(|r| r.2).fold(0.0f64, f64::min);
     let hi = rows.iter().map(|r| r.3).fold(0.0f64, f64::max);
     let span = (hi - lo).max(1e-9);
-    let (left, width, row_h) = (200.0, 380.0, 28.0);
+    let (left, width, row_h) = (200.0, 320.0, 28.0);
     let x = |v: f64| left + (v - lo) / span * width;
     let height = 40.0 + row_h * rows.len() as f64;
     let _ = write!(
         s,
-        "<figure class=\"chart\"><svg viewBox=\"0 0 620 {height}\" width=\"100%\" role=\"img\" aria-label=\"Difference to {} with always-valid 95% intervals\" font-family=\"sans-serif\" font-size=\"12\">",
+        "<figure class=\"chart\"><svg viewBox=\"0 0 620 {height}\" width=\"100%\" style=\"max-width:620px\" role=\"img\" aria-label=\"Difference to {} with always-valid 95% intervals\" font-family=\"sans-serif\" font-size=\"12\">",
         escape(&d.arms[0].name)
     );
     let zero = x(0.0);
@@ -154,7 +154,8 @@ fn table(s: &mut String, d: &Decision) {
             pct(a.ci_high),
             escape(&diff),
             probability(a.p_best),
-            a.expected_loss.map_or("–".into(), pts),
+            a.expected_loss
+                .map_or("–".into(), |v| pts(v).trim_start_matches('+').to_string()),
         );
     }
     s.push_str("</table></div>");

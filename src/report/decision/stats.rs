@@ -3,8 +3,7 @@
 
 use std::cmp::Ordering;
 
-/// z_{0.975}: the two-sided 95% normal quantile (same constant as `hs_z()`
-/// in `sql/report/prelude.sql`).
+/// z_{0.975}: the two-sided 95% normal quantile.
 pub const Z_975: f64 = 1.959_963_984_540_054;
 
 /// z_{0.80}: the one-sided normal quantile for 80% power.
@@ -78,13 +77,18 @@ pub fn normal_cdf(z: f64) -> f64 {
 }
 
 /// 95% Wilson score interval of `x` successes in `n` trials, clamped to
-/// [0, 1]; the same formula as `wilson_low`/`wilson_high` in
-/// `sql/report/prelude.sql`. None when `n` is 0.
+/// [0, 1]; also SQL's `wilson_low`/`wilson_high` in reports
+/// (`report::stats_sql`). None when `n` is 0.
 pub fn wilson_interval(x: u64, n: u64) -> Option<(f64, f64)> {
-    if n == 0 {
+    wilson_interval_of(x as f64, n as f64)
+}
+
+/// [`wilson_interval`] of counts given as numbers (SQL's `wilson_low` /
+/// `wilson_high`); None when `n` is not positive.
+pub fn wilson_interval_of(x: f64, n: f64) -> Option<(f64, f64)> {
+    if n.is_nan() || n <= 0.0 {
         return None;
     }
-    let (x, n) = (x as f64, n as f64);
     let z2 = Z_975 * Z_975;
     let p = x / n;
     let center = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
@@ -97,10 +101,15 @@ pub fn wilson_interval(x: u64, n: u64) -> Option<(f64, f64)> {
 /// accurate normal tail. None when a side has no trials or the pooled rate
 /// is 0 or 1 (the test is undefined: both sides all "no" or all "yes").
 pub fn two_proportion_p(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
-    if n1 == 0 || n2 == 0 {
+    two_proportion_p_of(x1 as f64, n1 as f64, x2 as f64, n2 as f64)
+}
+
+/// [`two_proportion_p`] of counts given as numbers (SQL's
+/// `two_proportion_p`).
+pub fn two_proportion_p_of(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<f64> {
+    if n1.is_nan() || n2.is_nan() || n1 <= 0.0 || n2 <= 0.0 {
         return None;
     }
-    let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
     let pooled = (x1 + x2) / (n1 + n2);
     if pooled <= 0.0 || pooled >= 1.0 {
         return None;
