@@ -62,13 +62,7 @@ fn the_pooled_winner_is_not_named_and_like_is_compared_with_like() {
     let db = dir.path().join("h.duckdb");
     ingest_ok(&db, &[&night]);
     let out = dir.path().join("out");
-    let o = hookstat()
-        .args(["report", "--tz", "UTC", "--db"])
-        .arg(&db)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = report(&db, &out, &["--tz", "UTC"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let csv = std::fs::read_to_string(out.join("latest/config_decision.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());

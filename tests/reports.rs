@@ -767,15 +767,8 @@ fn sql_helpers_give_the_numbers_of_the_rust_statistics() {
     let db = dir.path().join("h.duckdb");
     ingest_ok(&db, &[&night]);
     let out = dir.path().join("out");
-    let o = hookstat()
-        .args(["report", "--tz", "UTC", "--db"])
-        .arg(&db)
-        .arg("--out")
-        .arg(&out)
-        .arg("--reports")
-        .arg(&reports)
-        .output()
-        .unwrap();
+    let reports = reports.to_str().unwrap();
+    let o = report(&db, &out, &["--tz", "UTC", "--reports", reports]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (_, rows) = read_csv(&out.join("latest/grid.csv"));
     assert!(rows.len() > 300, "{}", rows.len());
