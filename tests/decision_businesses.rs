@@ -1,5 +1,5 @@
 //! Like for like, through the binary: two businesses where configuration
-//! "Evening" is 5 points better at each, but "Default" ran mostly at the
+//! "Evening" is 5 to 10 points better at each, but "Default" ran mostly at the
 //! business whose users are more interested anyway, so pooled it looks
 //! far better (Simpson's paradox). The report must never name Default the
 //! leader; per business it names Evening or nobody. A configuration that
@@ -44,8 +44,7 @@ fn the_pooled_winner_is_not_named_and_like_is_compared_with_like() {
     std::fs::create_dir_all(&night).unwrap();
     let mut lines = Vec::new();
     // 14 days; per day: keen business: Default 60 answers at 60%, Evening
-    // 10 at 70% (65% over 14 days would need fractions: 7 of 10);
-    // cool business: Default 10 at 20%, Evening 60 at 25% (15 of 60)
+    // 10 at 70%; cool business: Default 10 at 20%, Evening 60 at 25%
     for day in 0..14 {
         lines.extend(events("keen", "Default", day, 60, 36));
         lines.extend(events("keen", "Evening", day, 10, 7));
@@ -92,6 +91,15 @@ fn the_pooled_winner_is_not_named_and_like_is_compared_with_like() {
     let page = std::fs::read_to_string(out.join("latest/index.html")).unwrap();
     assert!(!page.contains("Default leads"), "the pooled winner named");
     assert!(page.contains("Evening leads"));
+    // across businesses, weighed by precision: Evening ahead of Default
+    let across = &page[page
+        .find("<h3>Across businesses</h3>")
+        .expect("a combined view")..];
+    assert!(
+        across.contains("<tr><td>Evening</td><td class=\"t\">Default</td><td>2</td>"),
+        "{}",
+        &across[..across.len().min(600)]
+    );
     assert!(
         page.contains("Not comparable, never running on enough of the same days: Later (2026-11-22 to 2026-11-28)"),
         "Later is named apart with its dates"

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::escape;
 use crate::chart::units::{self, Unit};
 use crate::report::decide::BusinessDecision;
-use crate::report::decision::{Decision, MIN_ANSWERED};
+use crate::report::decision::{combined, Decision, MIN_ANSWERED};
 
 /// Every business's decision.
 pub fn decisions(s: &mut String, all: &[BusinessDecision]) {
@@ -17,6 +17,36 @@ pub fn decisions(s: &mut String, all: &[BusinessDecision]) {
         }
         one(s, b);
     }
+    across(s, all);
+}
+
+/// Pairs compared in several businesses, each business weighed by its
+/// precision, never pooled.
+fn across(s: &mut String, all: &[BusinessDecision]) {
+    let Some(first) = all.first() else { return };
+    let decisions: Vec<&Decision> = all.iter().map(|b| &b.decision).collect();
+    let pairs = combined::combine(&decisions, first.decision.nstar);
+    if pairs.is_empty() {
+        return;
+    }
+    s.push_str("<h3>Across businesses</h3><div class=\"scroll\"><table><caption>Configurations compared in several businesses: each business's difference weighed by its precision (never pooled), with the always-valid 95% interval; a description, not a decision</caption><tr><th>configuration</th><th>compared with</th><th>businesses</th><th>difference (always-valid interval)</th></tr>");
+    let pts = |v: f64| units::format(Unit::Points, v);
+    for c in &pairs {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&c.a),
+            escape(&c.b),
+            c.businesses,
+            escape(&format!(
+                "{} ({} to {})",
+                pts(c.diff),
+                pts(c.low),
+                pts(c.high)
+            ))
+        );
+    }
+    s.push_str("</table></div>");
 }
 
 fn one(s: &mut String, b: &BusinessDecision) {

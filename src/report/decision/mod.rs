@@ -40,6 +40,7 @@
 //!
 //! Names are used verbatim in the verdict; escaping is the caller's job.
 
+pub mod combined;
 pub mod overlap;
 mod posterior;
 mod rows;
