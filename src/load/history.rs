@@ -21,7 +21,7 @@ use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
 use duckdb::vtab::arrow::WritableVector;
 use duckdb::{params, Connection};
 
-use super::db::reading_history_once;
+use super::store::db::reading_history_once;
 use super::id_filter::IdFilter;
 use super::run_ids::{id_hash, stored_hash};
 use crate::sql::each_string;
@@ -178,7 +178,7 @@ pub fn settle_tentative(
 mod tests {
     use super::*;
     use crate::load::db::apply_schema;
-    use crate::load::tables::STAGE_DUPLICATES;
+    use crate::load::store::tables::STAGE_DUPLICATES;
 
     fn hash_of(id: &str) -> i64 {
         stored_hash(id_hash(id))

@@ -7,12 +7,12 @@ use duckdb::Connection;
 use serde::Serialize;
 
 use super::compare;
-use super::dynamic::Registry;
+use super::schema::Registry;
 use super::history::{self, History};
 use super::run_ids::{id_hash, stored_hash, RunIds};
 use super::state::PreviousFile;
-use super::tables::Batches;
-use super::writer::Writer;
+use super::store::tables::Batches;
+use super::store::writer::Writer;
 use super::{FINISH_RUN_SQL, STAGE_SQL};
 use crate::budgets::Budgets;
 use crate::discover::SourceFile;
@@ -104,7 +104,7 @@ impl<'a, 'scope> Loader<'a, 'scope> {
         budgets: Budgets,
         exact_ids: bool,
     ) -> duckdb::Result<Self> {
-        conn.execute_batch(&super::tables::STAGE_DUPLICATES.create_sql())?;
+        conn.execute_batch(&super::store::tables::STAGE_DUPLICATES.create_sql())?;
         conn.execute_batch(STAGE_SQL)?;
         let registry = Registry::load(conn, run_id, budgets)?;
         let history = History::load(conn)?;

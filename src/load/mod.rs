@@ -10,20 +10,17 @@
 //! caller records the run and commits.
 //! Nothing is visible to readers before that commit.
 
-mod arrow_scan;
-mod batch;
 mod compare;
-pub mod db;
-pub mod dynamic;
 mod history;
 mod id_filter;
 mod loader;
 pub mod run_ids;
+pub mod schema;
 pub mod state;
-mod tables;
-mod writer;
+pub mod store;
 
 pub use loader::{Loader, RunCounts};
+pub use store::db;
 
 /// Per-run staging DDL.
 pub const STAGE_SQL: &str = include_str!("../../sql/stage.sql");

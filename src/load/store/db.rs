@@ -7,7 +7,7 @@ use thiserror::Error;
 
 /// The rest of the schema, applied after the fixed tables on every
 /// read-write open (idempotent).
-pub const SCHEMA_SQL: &str = include_str!("../../sql/schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../../../sql/schema.sql");
 
 /// Why the database could not be used.
 #[derive(Debug, Error)]
