@@ -10,11 +10,7 @@
 //! caller records the run and commits.
 //! Nothing is visible to readers before that commit.
 
-mod compare;
-mod history;
-mod id_filter;
 mod loader;
-pub mod run_ids;
 pub mod schema;
 pub mod state;
 pub mod store;
