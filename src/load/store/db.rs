@@ -88,7 +88,7 @@ pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbE
 }
 
 /// Creates what is missing of the schema: the fixed tables from their
-/// specs (`load/tables.rs`), then `sql/schema.sql` (run bookkeeping, the
+/// specs (`tables.rs`), then `sql/schema.sql` (run bookkeeping, the
 /// registry of flattened tables, the `columns` view). Idempotent.
 pub fn apply_schema(conn: &Connection) -> duckdb::Result<()> {
     for spec in super::tables::FIXED_TABLES {
