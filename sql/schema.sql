@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS duplicate_deliveries (
 );
 
 -- The fixed tables (events, cmb_requests, field_issues, rejects,
--- source_files) are declared once in src/load/tables.rs and created from
+-- source_files) are declared once in src/load/store/tables.rs and created from
 -- there before this file runs. Databases of earlier versions get the
 -- columns added since:
 ALTER TABLE source_files ADD COLUMN IF NOT EXISTS pending_bytes BIGINT;

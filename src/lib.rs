@@ -1,6 +1,7 @@
 //! hookstat: archived Truecaller for Business webhook deliveries into
 //! DuckDB, following the data flow
-//! discover -> decode -> validate -> flatten -> load.
+//! discover -> decode -> validate -> flatten -> load (dedup, store,
+//! schema) -> report -> chart -> export.
 //! See ARCHITECTURE.md for the codemap and invariants.
 
 pub mod budgets;
@@ -8,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod decode;
+pub mod dedup;
 pub mod discover;
 pub mod export;
 pub mod flatten;

@@ -14,6 +14,7 @@ mod files;
 mod manifest;
 mod partitions;
 mod shape;
+mod staged_copy;
 mod state;
 
 use std::path::PathBuf;

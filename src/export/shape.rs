@@ -10,7 +10,7 @@ use duckdb::{params, Connection, OptionalExt};
 
 use super::manifest::{self, Decision, PiiManifest};
 use super::state::ContentCounts;
-use crate::load::dynamic::OVERFLOW_COLUMN;
+use crate::load::schema::OVERFLOW_COLUMN;
 use crate::pii::{detect, PiiPolicy, Protector};
 use crate::sql::quote;
 

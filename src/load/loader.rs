@@ -6,23 +6,20 @@ use std::thread::Scope;
 use duckdb::Connection;
 use serde::Serialize;
 
-use super::compare;
-use super::dynamic::Registry;
-use super::history::{self, History};
-use super::run_ids::{id_hash, stored_hash, RunIds};
+use super::schema::Registry;
 use super::state::PreviousFile;
-use super::tables::Batches;
-use super::writer::Writer;
+use super::store::tables::Batches;
+use super::store::writer::Writer;
 use super::{FINISH_RUN_SQL, STAGE_SQL};
 use crate::budgets::Budgets;
+use crate::dedup::compare;
+use crate::dedup::history::{self, History};
+use crate::dedup::run_ids::{self, id_hash, stored_hash, RunIds};
 use crate::discover::SourceFile;
 use crate::flatten::generic::FlatLimits;
 use crate::flatten::parse_record;
 use crate::records::{FileDone, FileOutcome, Item, ParsedChunk, ParsedEvent};
 use crate::reject::escape_raw;
-
-/// Whether the run inserted an id twice (after its window forgot ids).
-const WITHIN_RUN_SQL: &str = include_str!("../../sql/history/within_run.sql");
 
 /// What one run did, counted by the loader.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -78,7 +75,7 @@ pub struct Loader<'a, 'scope> {
     known: RunIds,
     /// Ids earlier runs may have loaded (None: nothing stored yet).
     history: Option<History>,
-    /// First deliveries staged as tentative (`history.rs`).
+    /// First deliveries staged as tentative (`crate::dedup::history`).
     tentative: u64,
     /// Budgets for parsing tentative deliveries again.
     limits: FlatLimits,
@@ -104,7 +101,7 @@ impl<'a, 'scope> Loader<'a, 'scope> {
         budgets: Budgets,
         exact_ids: bool,
     ) -> duckdb::Result<Self> {
-        conn.execute_batch(&super::tables::STAGE_DUPLICATES.create_sql())?;
+        conn.execute_batch(&super::store::tables::STAGE_DUPLICATES.create_sql())?;
         conn.execute_batch(STAGE_SQL)?;
         let registry = Registry::load(conn, run_id, budgets)?;
         let history = History::load(conn)?;
@@ -379,10 +376,10 @@ impl<'a, 'scope> Loader<'a, 'scope> {
         self.db.execute(format!("SET threads = {}", self.threads))?;
         if self.known.forgot() {
             let run_id = self.run_id;
-            let twice: i64 = self
+            if self
                 .db
-                .call(move |conn| conn.query_row(WITHIN_RUN_SQL, [run_id], |r| r.get(0)))?;
-            if twice > 0 {
+                .call(move |conn| run_ids::inserted_twice(conn, run_id))?
+            {
                 self.db.finish()?;
                 return Ok(None);
             }

@@ -1,8 +1,8 @@
 //! One table whose columns come from the data: fixed leading columns, then
 //! one column per JSON path seen, added and widened as values require.
 
-use super::super::batch::{Batch, Kind, RowWriter};
-use super::super::writer::Writer;
+use super::super::store::batch::{Batch, Kind, RowWriter};
+use super::super::store::writer::Writer;
 use crate::budgets::Budget;
 use crate::flatten::generic::{Cell, Leaf};
 use crate::flatten::naming::{column_name, Names};

@@ -1,9 +1,13 @@
-//! The flattened tables: `cmb_requests` (curated columns plus any payload
-//! key it does not know), one `<type>_events` table per other event type,
-//! and a child table per array (and per object with data-keyed members). Tables and columns are created and widened
-//! as the data requires, inside the run's transaction, and recorded in
+//! Schema growth of the load stage: the tables whose columns come from
+//! the data. `cmb_requests` (curated columns plus any payload key it does
+//! not know), one `<type>_events` table per other event type, and a child
+//! table per array (and per object with data-keyed members). Tables and
+//! columns are created and widened as the data requires, within the column
+//! and table budgets, inside the run's transaction, and recorded in
 //! `hookstat_tables` / `hookstat_columns` so names and types are stable
-//! across runs.
+//! across runs (`table.rs` one such table; `overflow.rs` the `_overflow`
+//! object and the budget field issues). Rows reach DuckDB through
+//! `super::store`.
 
 mod overflow;
 mod table;
@@ -15,9 +19,9 @@ type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 use duckdb::Connection;
 
-use super::batch::{Kind, RowWriter};
-use super::tables::CMB_REQUESTS;
-use super::writer::Writer;
+use super::store::batch::{Kind, RowWriter};
+use super::store::tables::CMB_REQUESTS;
+use super::store::writer::Writer;
 use crate::budgets::{Budget, Budgets};
 use crate::flatten::cmb::CmbRow;
 use crate::flatten::generic::{json_path, FlatRow, Leaf, OverflowPart, Segment};

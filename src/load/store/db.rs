@@ -7,7 +7,7 @@ use thiserror::Error;
 
 /// The rest of the schema, applied after the fixed tables on every
 /// read-write open (idempotent).
-pub const SCHEMA_SQL: &str = include_str!("../../sql/schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../../../sql/schema.sql");
 
 /// Why the database could not be used.
 #[derive(Debug, Error)]
@@ -87,32 +87,8 @@ pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbE
     Ok(conn)
 }
 
-/// Runs `f` under a buffer limit of `limit` (e.g. `16MB`), then restores the
-/// run's limit: for queries that read a whole column of the history once,
-/// whose blocks are not worth keeping cached (the memory of a run should
-/// not follow the history).
-pub fn reading_history_once<R>(
-    conn: &Connection,
-    limit: &str,
-    f: impl FnOnce() -> duckdb::Result<R>,
-) -> duckdb::Result<R> {
-    let run_limit: String = conn.query_row(
-        "SELECT coalesce(getvariable('hookstat_memory_limit'), current_setting('memory_limit'))",
-        [],
-        |r| r.get(0),
-    )?;
-    conn.execute("SET memory_limit = ?", [limit])?;
-    let result = f();
-    // the query's own error first: a failed query aborts the transaction,
-    // and restoring the limit then fails too
-    let restored = conn.execute("SET memory_limit = ?", [run_limit]);
-    let value = result?;
-    restored?;
-    Ok(value)
-}
-
 /// Creates what is missing of the schema: the fixed tables from their
-/// specs (`load/tables.rs`), then `sql/schema.sql` (run bookkeeping, the
+/// specs (`tables.rs`), then `sql/schema.sql` (run bookkeeping, the
 /// registry of flattened tables, the `columns` view). Idempotent.
 pub fn apply_schema(conn: &Connection) -> duckdb::Result<()> {
     for spec in super::tables::FIXED_TABLES {

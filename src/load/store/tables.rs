@@ -69,7 +69,7 @@ impl TableSpec {
 /// One row per distinct `event_id` ever seen; the first delivery wins.
 /// `source_location` is `line N` or `byte N` (decompressed); `payload` is
 /// the original event as delivered; `id_hash` is hookstat's hash of
-/// `event_id` ([`super::run_ids::stored_hash`]), for deduplicating later
+/// `event_id` ([`crate::dedup::run_ids::stored_hash`]), for deduplicating later
 /// nights without reading the ids (NULL in rows loaded by versions before
 /// it: the first run after an upgrade fills it in); `payload_hash` is the
 /// hash of the payload's bytes ([`crate::records::payload_hash`]), so that
@@ -176,7 +176,7 @@ pub const REJECTS: TableSpec = TableSpec {
 
 /// Later deliveries of this run, settled when the run finishes; a
 /// `tentative` row is the run's first delivery of an id the filter of
-/// stored ids may have seen (`history.rs`): a later delivery if an earlier
+/// stored ids may have seen (`crate::dedup::history`): a later delivery if an earlier
 /// run loaded it, else an event loaded when the run finishes.
 pub const STAGE_DUPLICATES: TableSpec = TableSpec {
     name: "stage_duplicates",
@@ -311,7 +311,7 @@ mod tests {
         let conn = duckdb::Connection::open_in_memory().unwrap();
         super::super::db::apply_schema(&conn).unwrap();
         conn.execute_batch(&STAGE_DUPLICATES.create_sql()).unwrap();
-        conn.execute_batch(super::super::STAGE_SQL).unwrap();
+        conn.execute_batch(crate::load::STAGE_SQL).unwrap();
         for spec in FIXED_TABLES.into_iter().chain([&STAGE_DUPLICATES]) {
             assert_eq!(
                 columns_in_db(&conn, spec.name),

@@ -21,7 +21,6 @@ use duckdb::vscalar::{ScalarFunctionSignature, VScalar};
 use duckdb::vtab::arrow::WritableVector;
 use duckdb::{params, Connection};
 
-use super::db::reading_history_once;
 use super::id_filter::IdFilter;
 use super::run_ids::{id_hash, stored_hash};
 use crate::sql::each_string;
@@ -50,6 +49,30 @@ pub fn settling<R>(
     } else {
         f()
     }
+}
+
+/// Runs `f` under a buffer limit of `limit` (e.g. `16MB`), then restores the
+/// run's limit: for queries that read a whole column of the history once,
+/// whose blocks are not worth keeping cached (the memory of a run should
+/// not follow the history).
+fn reading_history_once<R>(
+    conn: &Connection,
+    limit: &str,
+    f: impl FnOnce() -> duckdb::Result<R>,
+) -> duckdb::Result<R> {
+    let run_limit: String = conn.query_row(
+        "SELECT coalesce(getvariable('hookstat_memory_limit'), current_setting('memory_limit'))",
+        [],
+        |r| r.get(0),
+    )?;
+    conn.execute("SET memory_limit = ?", [limit])?;
+    let result = f();
+    // the query's own error first: a failed query aborts the transaction,
+    // and restoring the limit then fails too
+    let restored = conn.execute("SET memory_limit = ?", [run_limit]);
+    let value = result?;
+    restored?;
+    Ok(value)
 }
 
 const TENTATIVE_NEW: &str = include_str!("../../sql/history/tentative_new.sql");
@@ -178,7 +201,7 @@ pub fn settle_tentative(
 mod tests {
     use super::*;
     use crate::load::db::apply_schema;
-    use crate::load::tables::STAGE_DUPLICATES;
+    use crate::load::store::tables::STAGE_DUPLICATES;
 
     fn hash_of(id: &str) -> i64 {
         stored_hash(id_hash(id))

@@ -12,6 +12,11 @@
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
+use duckdb::Connection;
+
+/// Whether the run inserted an id twice (after its window forgot ids).
+const WITHIN_RUN_SQL: &str = include_str!("../../sql/history/within_run.sql");
+
 /// Hasher for keys that already are uniform hashes: uses their low bits.
 #[derive(Default, Clone, Copy)]
 pub struct PassThroughHasher(u64);
@@ -119,6 +124,13 @@ impl RunIds {
     pub fn forgot(&self) -> bool {
         self.forgot
     }
+}
+
+/// True when run `run_id` inserted an event id twice: the check of a run
+/// whose [`RunIds`] [`forgot`](RunIds::forgot) ids, before it commits.
+pub fn inserted_twice(conn: &Connection, run_id: i64) -> duckdb::Result<bool> {
+    let twice: i64 = conn.query_row(WITHIN_RUN_SQL, [run_id], |r| r.get(0))?;
+    Ok(twice > 0)
 }
 
 #[cfg(test)]
