@@ -49,6 +49,8 @@ pub struct PageInfo<'a> {
     pub decision: Option<(&'a Decision, &'a [Arm])>,
     /// The reports.
     pub sections: &'a [Section],
+    /// What looks wrong and what changed tonight.
+    pub digest: Option<&'a crate::digest::Facts>,
 }
 
 const STYLE: &str = "\
@@ -115,6 +117,12 @@ pub fn page(info: &PageInfo<'_>) -> String {
     );
     if let Some(h) = info.headline {
         top::headline(&mut s, h, zone.tz);
+    }
+    if let Some(facts) = info.digest {
+        s.push_str("<section id=\"digest\">");
+        crate::digest::html::alerts(&mut s, &facts.alerts);
+        crate::digest::html::changes(&mut s, &facts.changes);
+        s.push_str("</section>");
     }
     toc(&mut s, info);
     if let Some((d, few)) = info.decision {
