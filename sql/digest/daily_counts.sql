@@ -1,5 +1,6 @@
 -- Events per business account and event type on the day ($1, a local
--- date) and on the same weekday of the $2 weeks before it, with the first
+-- date) and on the same weekday of the $2 weeks before it, each up to the
+-- same local time of day ($3, the newest event's), with the first
 -- local date each pair ever had (weeks before it are not its baseline).
 -- Needs local_ts (the report zone).
 WITH days AS (
@@ -12,6 +13,7 @@ counted AS (
     FROM events
     WHERE created_at >= $1::DATE - to_days(CAST(7 * $2 + 2 AS INTEGER))
       AND created_at < $1::DATE + INTERVAL 2 DAY
+      AND CAST(local_ts(created_at) AS TIME) <= $3::TIME
     GROUP BY ALL
 ),
 firsts AS (

@@ -3,8 +3,10 @@
 //! deviation (MAD) of earlier values.
 //!
 //! - **Volume** (`drop`, `spike`): the events of the day (the local date of
-//!   the newest event) against the same weekday of the previous
-//!   [`WEEKS`] weeks, counting only weeks since the pair's first event; at
+//!   the newest event) up to the newest event's local time of day, against
+//!   the same weekday of the previous [`WEEKS`] weeks up to the same time
+//!   (a night that ran at 02:00 compares two hours with two hours),
+//!   counting only weeks since the pair's first event; at
 //!   least [`MIN_BASELINE`] such weeks are needed. The spread is
 //!   `max(1.4826 × MAD, √median, 1)` (the MAD scaled to a standard
 //!   deviation, never below the Poisson noise of a count), and the usual
@@ -20,7 +22,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use duckdb::{params, Connection};
 use serde::Serialize;
@@ -125,9 +127,17 @@ fn pct(x: f64) -> String {
 
 /// Reads the flags of tonight's run `run`, the day `day` in `tz` (the
 /// connection has `local_ts` for `tz`).
-pub fn read(conn: &Connection, run: i64, day: Option<NaiveDate>, _tz: Tz) -> Result<Vec<Alert>> {
-    let mut alerts = match day {
-        Some(day) => volume(conn, day)?,
+pub fn read(
+    conn: &Connection,
+    run: i64,
+    newest: Option<DateTime<Utc>>,
+    tz: Tz,
+) -> Result<Vec<Alert>> {
+    let mut alerts = match newest {
+        Some(t) => {
+            let local = t.with_timezone(&tz);
+            volume(conn, local.date_naive(), local.time())?
+        }
         None => Vec::new(),
     };
     alerts.extend(issue_shares(conn, run)?);
@@ -141,9 +151,16 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-fn volume(conn: &Connection, day: NaiveDate) -> Result<Vec<Alert>> {
+fn volume(conn: &Connection, day: NaiveDate, until: NaiveTime) -> Result<Vec<Alert>> {
     let mut stmt = conn.prepare(include_str!("../../sql/digest/daily_counts.sql"))?;
-    let mut rows = stmt.query(params![day.to_string(), WEEKS])?;
+    let cutoff = until.format("%H:%M:%S").to_string();
+    let mut rows = stmt.query(params![day.to_string(), WEEKS, cutoff])?;
+    // a whole day is not named; part of one is ("through 02:10")
+    let through = if until.hour() == 23 && until.minute() >= 30 {
+        String::new()
+    } else {
+        format!(" through {}", until.format("%H:%M"))
+    };
     let mut series: Series = BTreeMap::new();
     while let Some(r) = rows.next()? {
         let (account, event_type): (String, String) = (r.get(0)?, r.get(1)?);
@@ -178,7 +195,7 @@ fn volume(conn: &Connection, day: NaiveDate) -> Result<Vec<Alert>> {
         };
         let weekday = day.format("%A").to_string();
         let message = format!(
-            "{}: {} {} on {} {}, usual for a {weekday} {}–{} (median {} of the {} previous {weekday}s)",
+            "{}: {} {} on {} {}{through}, usual for a {weekday} {}–{} (median {} of the {} previous {weekday}s)",
             short_account(&account),
             thousands(value as u64),
             what(&event_type),

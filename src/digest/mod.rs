@@ -131,7 +131,7 @@ pub fn read(
     let (changes, alerts) = match tonight.run_id {
         Some(run) => (
             changes::read(conn, run, protector)?,
-            alerts::read(conn, run, day, tz)?,
+            alerts::read(conn, run, tonight.newest, tz)?,
         ),
         None => (Changes::default(), Vec::new()),
     };

@@ -44,7 +44,8 @@ pub struct Letter {
 pub fn compose(settings: &MailSettings, letter: &Letter) -> Result<Message> {
     let mut builder = Message::builder()
         .from(settings.from.parse::<Mailbox>()?)
-        .subject(letter.subject.clone());
+        .subject(letter.subject.clone())
+        .message_id(None);
     for to in &settings.to {
         builder = builder.to(to.parse::<Mailbox>()?);
     }

@@ -207,3 +207,4 @@ pub fn parquet(out: &Path, table: &str) -> String {
         out.display()
     )
 }
+pub mod smtp;
