@@ -80,11 +80,13 @@ pub struct ReportArgs {
     /// Print nothing unless something is wrong (no list of files written).
     #[arg(short, long)]
     pub quiet: bool,
-    /// TOML configuration whose `[mail]` section sends the digest (and
-    /// `[strict] alerts` makes its flags exit 1); other keys are ignored.
+    /// The TOML file of `run --config`: its `[mail]` section sends the
+    /// digest (and `[strict] alerts` makes its flags exit 1); other keys
+    /// are not used here.
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Write the digest mail as `digest.eml` without sending it.
+    pub settings: Option<PathBuf>,
+    /// Write the digest mail as `digest.eml` without sending it (needs
+    /// `--settings` with a `[mail]` section).
     #[arg(long)]
     pub mail_dry_run: bool,
 }

@@ -29,11 +29,11 @@ pub struct MailSummary {
 }
 
 /// The `[mail]` settings and `[strict] alerts` of a configuration file
-/// (`report --config`); other keys are not used by `report`.
+/// (`report --settings`); other keys are not used by `report`.
 pub fn from_config(path: Option<&Path>, dry_run: bool) -> Result<(Option<MailSettings>, bool)> {
     let Some(path) = path else {
         if dry_run {
-            anyhow::bail!("--mail-dry-run needs --config with a [mail] section");
+            anyhow::bail!("--mail-dry-run needs --settings with a [mail] section");
         }
         return Ok((None, false));
     };
