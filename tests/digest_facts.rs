@@ -126,10 +126,12 @@ fn what_changed_tonight() {
         "{overflows:?}"
     );
     // the page says the same
-    let page =
-        std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
     assert!(page.contains("What changed tonight"));
-    assert!(page.contains("uf_events.agent_id"), "new column on the page");
+    assert!(
+        page.contains("uf_events.agent_id"),
+        "new column on the page"
+    );
     assert!(page.contains("BIGINT -&gt; VARCHAR, 12 earlier rows converted"));
 }
 
@@ -219,8 +221,7 @@ fn what_looks_wrong() {
     assert!((quarantine["value"].as_f64().unwrap() - 5.0 / 125.0).abs() < 1e-12);
     assert_eq!(alerts.len(), 4, "{alerts:?}");
     // the page shows them; [strict] alerts makes them exit 1
-    let page =
-        std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
     assert!(page.contains("What looks wrong") && page.contains("acct bbbbbbbb…"));
     let strict = dir.path().join("strict.toml");
     std::fs::write(&strict, "[strict]\nalerts = true\n").unwrap();

@@ -61,8 +61,20 @@ fn archives(dir: &Path) -> (PathBuf, PathBuf) {
     for i in 0..40 {
         let p = phone(100 + i);
         let cb = phone(200 + i);
-        night2.push(event(&format!("e-{i}"), "Evening Slots", i < 30, &p, Some(&cb)));
-        night2.push(event(&format!("m-{i}"), "Morning Slots", i < 20, &p, Some(&cb)));
+        night2.push(event(
+            &format!("e-{i}"),
+            "Evening Slots",
+            i < 30,
+            &p,
+            Some(&cb),
+        ));
+        night2.push(event(
+            &format!("m-{i}"),
+            "Morning Slots",
+            i < 20,
+            &p,
+            Some(&cb),
+        ));
     }
     std::fs::write(b.join("events.ndjson"), ndjson(&night2)).unwrap();
     (a, b)
@@ -136,7 +148,10 @@ fn the_digest_is_sent_to_a_real_smtp_server() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(received.len(), 1, "one message: {err}");
     let got = &received[0];
-    assert_eq!(got.auth, Some(("reports@example.com".into(), PASSWORD.into())));
+    assert_eq!(
+        got.auth,
+        Some(("reports@example.com".into(), PASSWORD.into()))
+    );
     assert_eq!(got.mail_from, "<reports@example.com>");
     assert_eq!(
         got.rcpt_to,
@@ -149,7 +164,10 @@ fn the_digest_is_sent_to_a_real_smtp_server() {
     assert!(expected_subjects().contains(&subject), "{subject}");
     assert_eq!(summary["mail"]["subject"], subject.as_str());
     assert_eq!(summary["mail"]["sent"], true);
-    assert_eq!(message.header("from"), Some("hookstat <reports@example.com>"));
+    assert_eq!(
+        message.header("from"),
+        Some("hookstat <reports@example.com>")
+    );
     assert_eq!(
         message.header("to"),
         Some("marketing@example.com, ops@example.com")
@@ -192,7 +210,10 @@ fn the_digest_is_sent_to_a_real_smtp_server() {
     // the same message is kept beside the reports
     let eml = dir.path().join("reports/latest/digest.eml");
     let saved = std::fs::read_to_string(&eml).unwrap();
-    assert_eq!(smtp::parse(&saved).header("subject"), Some(subject.as_str()));
+    assert_eq!(
+        smtp::parse(&saved).header("subject"),
+        Some(subject.as_str())
+    );
     // run --json lists the change
     let columns = summary["changes"]["new_columns"].as_array().unwrap();
     let cb = columns

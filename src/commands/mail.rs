@@ -45,7 +45,10 @@ pub fn from_config(path: Option<&Path>, dry_run: bool) -> Result<(Option<MailSet
         .map(|m| m.resolve(base, !dry_run))
         .transpose()?;
     if dry_run && mail.is_none() {
-        anyhow::bail!("--mail-dry-run needs a [mail] section in {}", path.display());
+        anyhow::bail!(
+            "--mail-dry-run needs a [mail] section in {}",
+            path.display()
+        );
     }
     let strict = config.strict.and_then(|s| s.alerts).unwrap_or(false);
     Ok((mail, strict))
@@ -53,15 +56,16 @@ pub fn from_config(path: Option<&Path>, dry_run: bool) -> Result<(Option<MailSet
 
 /// Writes `digest.eml` into the report's folder and sends it when `send`.
 /// Err is the problem line ("mail stage failed: …").
-pub fn stage(settings: &MailSettings, report: &ReportRun, send: bool) -> Result<MailSummary, String> {
+pub fn stage(
+    settings: &MailSettings,
+    report: &ReportRun,
+    send: bool,
+) -> Result<MailSummary, String> {
     deliver(settings, report, send).map_err(|e| format!("mail stage failed: {e:#}"))
 }
 
 fn deliver(settings: &MailSettings, report: &ReportRun, send: bool) -> Result<MailSummary> {
-    let facts = report
-        .digest
-        .as_ref()
-        .context("the report has no digest")?;
+    let facts = report.digest.as_ref().context("the report has no digest")?;
     let folder = Path::new(&report.folder);
     let lead = subject::lead_from_decision(folder);
     let links = letter::Links {

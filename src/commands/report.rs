@@ -28,7 +28,8 @@ pub const DEFAULT_KEEP_REPORTS: usize = 30;
 /// Runs the reports; a failed report, or data older than `--stale-after`,
 /// is a problem (the others are still written).
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let (mail, strict_alerts) = super::mail::from_config(args.settings.as_deref(), args.mail_dry_run)?;
+    let (mail, strict_alerts) =
+        super::mail::from_config(args.settings.as_deref(), args.mail_dry_run)?;
     let outcome = report(&args.options()?, !args.quiet)?;
     let mut problems = outcome.problems();
     if let Some(settings) = &mail {

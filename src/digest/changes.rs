@@ -275,7 +275,9 @@ fn widened_from(
         &[("table", &quote(table)), ("column", &quote(column))],
     );
     let (converted, not_int, not_num, not_bool): (i64, i64, i64, i64) =
-        conn.query_row(&q, [run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        conn.query_row(&q, [run], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     let epoch_name = column.ends_with("_at") || column.ends_with("_time");
     let from = match () {
         _ if converted == 0 => "unknown",

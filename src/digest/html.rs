@@ -30,10 +30,7 @@ fn code(text: &str) -> String {
 
 /// "What looks wrong": one red box per flag.
 pub fn alerts(s: &mut String, alerts: &[Alert]) {
-    let _ = write!(
-        s,
-        "<h2 id=\"alerts\" style=\"{H2}\">What looks wrong</h2>"
-    );
+    let _ = write!(s, "<h2 id=\"alerts\" style=\"{H2}\">What looks wrong</h2>");
     if alerts.is_empty() {
         let _ = write!(
             s,

@@ -46,7 +46,11 @@ fn figures(facts: &Facts) -> Vec<(&'static str, String)> {
 
 fn data_through(facts: &Facts) -> String {
     match facts.tonight.newest {
-        Some(t) => format!("Data through {} ({})", t.format("%Y-%m-%d %H:%M UTC"), facts.zone),
+        Some(t) => format!(
+            "Data through {} ({})",
+            t.format("%Y-%m-%d %H:%M UTC"),
+            facts.zone
+        ),
         None => "No events loaded yet".into(),
     }
 }

@@ -120,12 +120,7 @@ fn tonight(conn: &Connection) -> Result<Tonight> {
 
 /// Reads the digest's facts at `now` in `tz` (a read-only connection is
 /// enough).
-pub fn read(
-    conn: &Connection,
-    protector: &Protector,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> Result<Facts> {
+pub fn read(conn: &Connection, protector: &Protector, tz: Tz, now: DateTime<Utc>) -> Result<Facts> {
     let tonight = tonight(conn)?;
     let day = tonight.newest.map(|t| t.with_timezone(&tz).date_naive());
     let (changes, alerts) = match tonight.run_id {

@@ -27,7 +27,9 @@ pub struct Lead {
 impl Lead {
     /// The lead in percentage points over the runner-up.
     pub fn points(&self) -> Option<f64> {
-        self.runner_up.as_ref().map(|(_, r)| (self.rate - r) * 100.0)
+        self.runner_up
+            .as_ref()
+            .map(|(_, r)| (self.rate - r) * 100.0)
     }
 
     /// "Evening Slots leads +6.1 pts", "A and B tie", "A is the only

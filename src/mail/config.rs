@@ -148,10 +148,7 @@ impl MailConfig {
     /// Checks the section; `send` false (a dry run) needs no server or
     /// password. Relative paths are relative to `base` (the file's folder).
     pub fn resolve(&self, base: &Path, send: bool) -> Result<MailSettings> {
-        let from = self
-            .from
-            .clone()
-            .context("[mail]: `from` is missing")?;
+        let from = self.from.clone().context("[mail]: `from` is missing")?;
         let to = self.to.clone().unwrap_or_default();
         if to.is_empty() {
             bail!("[mail]: `to` needs at least one address");

@@ -59,7 +59,9 @@ pub fn compose(settings: &MailSettings, letter: &Letter) -> Result<Message> {
     let body = MultiPart::alternative()
         .singlepart(SinglePart::plain(letter.text.clone()))
         .multipart(related);
-    let mut message = builder.multipart(body).context("cannot build the message")?;
+    let mut message = builder
+        .multipart(body)
+        .context("cannot build the message")?;
     // a report robot: no vacation replies (RFC 3834)
     message.headers_mut().insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("Auto-Submitted"),
@@ -90,10 +92,8 @@ pub fn send(settings: &MailSettings, message: &Message) -> Result<()> {
         .tls(tls)
         .timeout(Some(settings.timeout));
     if let Some(login) = &settings.login {
-        transport = transport.credentials(Credentials::new(
-            login.user.clone(),
-            login.password.clone(),
-        ));
+        transport =
+            transport.credentials(Credentials::new(login.user.clone(), login.password.clone()));
     }
     transport
         .build()
