@@ -2,7 +2,7 @@
 -- with their event type and the latest earlier run that loaded that type.
 WITH tables AS (
     SELECT 'cmb_requests' AS table_name, 'cmb' AS event_type
-    UNION ALL
+    UNION
     SELECT table_name, event_type FROM hookstat_tables WHERE json_path = '$'
 ),
 tonight AS (

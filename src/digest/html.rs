@@ -19,7 +19,8 @@ pub fn escape(text: &str) -> String {
 }
 
 const H2: &str = "font-size:18px;margin:20px 0 8px;border-bottom:1px solid #dde;padding-bottom:3px";
-const UL: &str = "margin:0;padding-left:20px;font-size:14px;line-height:1.45";
+const UL: &str =
+    "margin:0;padding-left:20px;font-size:14px;line-height:1.45;overflow-wrap:anywhere";
 const NONE: &str = "margin:0;font-size:14px;color:#555";
 const ALERT: &str = "background:#fdecea;border-left:4px solid #b00020;padding:8px 12px;margin:0 0 6px;font-size:14px";
 const CODE: &str = "font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px";
