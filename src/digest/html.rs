@@ -9,14 +9,7 @@ use super::alerts::Alert;
 use super::changes::Changes;
 use crate::text::thousands;
 
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+pub use crate::text::html_escape as escape;
 
 const H2: &str = "font-size:18px;margin:20px 0 8px;border-bottom:1px solid #dde;padding-bottom:3px";
 const UL: &str =

@@ -71,14 +71,7 @@ nav.toc ol{columns:2;font-size:14px}\
 @media print{nav.toc{display:none}section{break-before:page}section:first-of-type{break-before:auto}\
 table,figure,svg,.cards{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}";
 
-/// Escapes text for HTML (text and attribute values).
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+pub use crate::text::html_escape as escape;
 
 fn filters(p: &ReportParams) -> String {
     let configs = if p.configs.is_empty() {
