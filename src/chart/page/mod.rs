@@ -5,6 +5,7 @@
 
 mod cells;
 mod top;
+pub mod webfonts;
 
 use std::fmt::Write;
 
@@ -127,7 +128,9 @@ pub fn page(info: &PageInfo<'_>) -> String {
         report_section(&mut s, section, zone.tz.name());
     }
     s.push_str("</main></body></html>\n");
-    s
+    // the fonts the page's own characters need, inside the page
+    let faces = webfonts::faces(&s);
+    s.replacen("</head>", &format!("{faces}</head>"), 1)
 }
 
 fn toc(s: &mut String, info: &PageInfo<'_>) {
