@@ -82,6 +82,15 @@ pub struct ReportArgs {
     /// Print nothing unless something is wrong (no list of files written).
     #[arg(short, long)]
     pub quiet: bool,
+    /// The TOML file of `run --config`: its `[mail]` section sends the
+    /// digest (and `[strict] alerts` makes its flags exit 1); other keys
+    /// are not used here.
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Write the digest mail as `digest.eml` without sending it (needs
+    /// `--settings` with a `[mail]` section).
+    #[arg(long)]
+    pub mail_dry_run: bool,
 }
 
 /// How the configuration decision is made (`report` and `run`).
@@ -181,7 +190,7 @@ pub struct RunArgs {
     /// TOML configuration (database, archives, reports_out, export_out, tz,
     /// keep_reports, stale_after, pii, pii_key_file, pii_country_code,
     /// memory_limit, settle_time, [budgets], [strict] max_rejected /
-    /// max_field_issues).
+    /// max_field_issues / alerts, [mail]).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// DuckDB database file (default hookstat.duckdb).
@@ -226,6 +235,10 @@ pub struct RunArgs {
     /// Also list every report written.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Write the digest mail as `digest.eml` into the report folder
+    /// without sending it (needs a `[mail]` section).
+    #[arg(long)]
+    pub mail_dry_run: bool,
     /// Archive files or folders (default: `archives` of the configuration).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -17,6 +17,15 @@ pub fn group_digits(digits: &str) -> String {
     out
 }
 
+/// Text escaped for HTML (text and attribute values).
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

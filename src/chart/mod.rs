@@ -14,6 +14,7 @@ mod bars;
 mod build;
 pub mod draw;
 pub mod fonts;
+pub mod gsub;
 mod heatmap;
 mod lines;
 pub mod order;
@@ -21,6 +22,7 @@ pub mod page;
 pub mod palette;
 pub mod raster;
 pub mod spec;
+pub mod subset;
 pub mod svg;
 pub mod units;
 

@@ -12,6 +12,7 @@ use super::ingest::IngestOptions;
 use super::report::{ReportOptions, DEFAULT_KEEP_REPORTS};
 use crate::budgets::{parse_duration, Budgets, DEFAULT_SETTLE_TIME};
 use crate::cli::{parse_size, RunArgs};
+use crate::mail::{MailConfig, MailSettings};
 use crate::pii::{PiiPolicy, Protector};
 use crate::report::params::ReportParams;
 use crate::tz::parse_tz;
@@ -52,6 +53,8 @@ pub struct RunConfig {
     pub budgets: Option<Budgets>,
     /// Limits that make the run exit 1.
     pub strict: Option<StrictConfig>,
+    /// The morning digest by mail.
+    pub mail: Option<MailConfig>,
 }
 
 /// `[strict]` table.
@@ -62,6 +65,8 @@ pub struct StrictConfig {
     pub max_rejected: Option<u64>,
     /// More field issues than this fails the run.
     pub max_field_issues: Option<u64>,
+    /// Any "looks wrong" flag of the digest fails the run.
+    pub alerts: Option<bool>,
 }
 
 /// Everything one night does, resolved from the flags over the file.
@@ -78,9 +83,13 @@ pub struct NightPlan {
     pub max_rejected: Option<u64>,
     /// More field issues than this: a problem.
     pub max_field_issues: Option<u64>,
+    /// The digest's flags are problems.
+    pub strict_alerts: bool,
+    /// The mail of the digest (None: no `[mail]` section).
+    pub mail: Option<MailSettings>,
 }
 
-fn load_file(path: &Path) -> Result<RunConfig> {
+pub fn load_file(path: &Path) -> Result<RunConfig> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     toml::from_str(&text)
@@ -158,6 +167,14 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
     let protector = protector(args, &config, &rel)?;
     let ingest = ingest_options(args, &config, db.clone(), paths)?;
     let strict = config.strict.unwrap_or_default();
+    let mail = config
+        .mail
+        .as_ref()
+        .map(|m| m.resolve(&base, !args.mail_dry_run))
+        .transpose()?;
+    if args.mail_dry_run && mail.is_none() {
+        anyhow::bail!("--mail-dry-run needs a [mail] section in the configuration");
+    }
     Ok(NightPlan {
         ingest,
         report: ReportOptions {
@@ -189,6 +206,8 @@ pub fn plan(args: &RunArgs) -> Result<NightPlan> {
             .or(strict.max_rejected)
             .or(args.strict.then_some(0)),
         max_field_issues: args.max_field_issues.or(strict.max_field_issues),
+        strict_alerts: strict.alerts.unwrap_or(false),
+        mail,
     })
 }
 

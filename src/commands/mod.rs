@@ -3,6 +3,7 @@
 pub mod config;
 pub mod export;
 pub mod ingest;
+pub mod mail;
 pub mod query;
 pub mod report;
 pub mod run;

@@ -11,6 +11,7 @@ use duckdb::arrow::record_batch::RecordBatch;
 use super::Outcome;
 use crate::chart::{self, page, page::Section, Palette};
 use crate::cli::ReportArgs;
+use crate::digest::{self, letter::ChartFile};
 use crate::load::db;
 use crate::outdir::Dated;
 use crate::output::{self, Format};
@@ -28,8 +29,17 @@ pub const DEFAULT_KEEP_REPORTS: usize = 30;
 /// Runs the reports; a failed report, or data older than `--stale-after`,
 /// is a problem (the others are still written).
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
+    let (mail, strict_alerts) =
+        super::mail::from_config(args.settings.as_deref(), args.mail_dry_run)?;
     let outcome = report(&args.options()?, !args.quiet)?;
-    Ok(Outcome::from_problems(outcome.problems()))
+    let mut problems = outcome.problems();
+    if let Some(settings) = &mail {
+        problems.extend(super::mail::stage(settings, &outcome, !args.mail_dry_run).err());
+    }
+    if strict_alerts {
+        problems.extend(super::mail::alert_problems(&outcome));
+    }
+    Ok(Outcome::from_problems(problems))
 }
 
 /// What a report run produced.
@@ -47,6 +57,12 @@ pub struct ReportRun {
     pub failures: Vec<String>,
     /// The newest event is older than allowed.
     pub stale: Option<String>,
+    /// The digest's facts (changes and alerts; `run --json` shows them).
+    #[serde(skip)]
+    pub digest: Option<digest::Facts>,
+    /// The charts written, in page order (for the mail).
+    #[serde(skip)]
+    pub charts: Vec<ChartFile>,
 }
 
 impl ReportRun {
@@ -181,6 +197,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let headline = headline::read(&conn, args.stale_after, now, zone.tz)?;
     let protector = &args.protector.clone().with_times(run::data_times(&conn)?);
     let decisions = decide::decisions(&conn, protector, args.nstar)?;
+    let facts = digest::read(&conn, protector, zone.tz, now)?;
     // report SQL (also dropped-in files) reads the database and nothing else
     conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
     let names = configs
@@ -197,6 +214,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let out = dated.dir().to_path_buf();
     write_decisions(&decisions, &out)?;
     let mut pages: Vec<Section> = Vec::new();
+    let mut charts = Vec::new();
     for outcome in run::run_all(&conn, reports) {
         let section = match outcome.result {
             Ok(raw) => {
@@ -223,6 +241,14 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
                 shown.display()
             );
         }
+        if section.svg.is_some() {
+            let name = section.report.name.clone();
+            charts.push(ChartFile {
+                title: section.report.title().to_string(),
+                png: dated.target().join(format!("{name}.png")),
+                name,
+            });
+        }
         pages.push(section);
     }
     let index = out.join("index.html");
@@ -234,6 +260,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         headline: Some(&headline),
         decisions: &decisions,
         sections: &pages,
+        digest: Some(&facts),
     });
     std::fs::write(&index, html).with_context(|| format!("cannot write {}", index.display()))?;
     let index = dated.latest().join("index.html");
@@ -255,5 +282,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         zone: format!("{} ({})", zone.tz.name(), zone.how),
         failures,
         stale: headline.stale,
+        digest: Some(facts),
+        charts,
     })
 }

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::config::{plan, NightPlan};
 use super::Outcome;
-use super::{ingest, report};
+use super::{ingest, mail, report};
 use crate::cli::RunArgs;
+use crate::digest::{Alert, Changes};
 use crate::export::{export, ExportOptions, ExportSummary};
 use crate::load::db;
 use crate::summary::IngestSummary;
@@ -23,6 +24,12 @@ pub struct RunSummary {
     pub report: Option<report::ReportRun>,
     /// Export numbers (None when no export folder is set).
     pub export: Option<ExportSummary>,
+    /// What changed tonight (None when the report stage failed).
+    pub changes: Option<Changes>,
+    /// What looks wrong.
+    pub alerts: Vec<Alert>,
+    /// The digest mail (None without a `[mail]` section).
+    pub mail: Option<mail::MailSummary>,
     /// Why the run exits 1 (empty when all is well).
     pub problems: Vec<String>,
     /// The exit status.
@@ -49,11 +56,29 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
     });
     problems.extend(limits_exceeded(&night, &ingested));
     problems.extend(reported.iter().flat_map(|r| r.problems()));
+    // last: the message tells what the stages before it did
+    let mailed = match (&night.mail, &reported) {
+        (Some(settings), Some(r)) => mail::stage(settings, r, !args.mail_dry_run)
+            .map_err(|e| problems.push(e))
+            .ok(),
+        (Some(_), None) => {
+            problems.push("mail stage skipped: no report to send".into());
+            None
+        }
+        _ => None,
+    };
+    if night.strict_alerts {
+        problems.extend(reported.iter().flat_map(mail::alert_problems));
+    }
+    let digest = reported.as_ref().and_then(|r| r.digest.clone());
     let outcome = Outcome::from_problems(problems.clone());
     let summary = RunSummary {
         ingest: ingested,
         report: reported,
         export: exported,
+        changes: digest.as_ref().map(|d| d.changes.clone()),
+        alerts: digest.map(|d| d.alerts).unwrap_or_default(),
+        mail: mailed,
         problems,
         exit_code: outcome.exit_code(),
     };
@@ -93,6 +118,13 @@ fn print_summary(args: &RunArgs, summary: &RunSummary) -> Result<()> {
     } else if !args.quiet || summary.exit_code != 0 {
         if let Some(r) = &summary.report {
             eprintln!("  reports       {} written, page {}", r.reports, r.index);
+        }
+        for a in &summary.alerts {
+            eprintln!("  alert         {}", a.message);
+        }
+        if let Some(m) = &summary.mail {
+            let how = if m.sent { "sent" } else { "saved" };
+            eprintln!("  mail          {how}: {} ({})", m.subject, m.eml);
         }
         if let Some(e) = &summary.export {
             eprintln!(

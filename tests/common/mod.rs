@@ -209,3 +209,4 @@ pub fn parquet(out: &Path, table: &str) -> String {
         out.display()
     )
 }
+pub mod smtp;

@@ -6,6 +6,7 @@
 mod cells;
 mod decision;
 mod top;
+pub mod webfonts;
 
 use std::fmt::Write;
 
@@ -49,6 +50,8 @@ pub struct PageInfo<'a> {
     pub decisions: &'a [BusinessDecision],
     /// The reports.
     pub sections: &'a [Section],
+    /// What looks wrong and what changed tonight.
+    pub digest: Option<&'a crate::digest::Facts>,
 }
 
 const STYLE: &str = "\
@@ -69,14 +72,7 @@ nav.toc ol{columns:2;font-size:14px}\
 @media print{nav.toc{display:none}section{break-before:page}section:first-of-type{break-before:auto}\
 table,figure,svg,.cards{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}";
 
-/// Escapes text for HTML (text and attribute values).
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+pub use crate::text::html_escape as escape;
 
 fn filters(p: &ReportParams) -> String {
     let configs = if p.configs.is_empty() {
@@ -116,6 +112,12 @@ pub fn page(info: &PageInfo<'_>) -> String {
     if let Some(h) = info.headline {
         top::headline(&mut s, h, zone.tz);
     }
+    if let Some(facts) = info.digest {
+        s.push_str("<section id=\"digest\">");
+        crate::digest::html::alerts(&mut s, &facts.alerts);
+        crate::digest::html::changes(&mut s, &facts.changes);
+        s.push_str("</section>");
+    }
     toc(&mut s, info);
     if !info.decisions.is_empty() {
         s.push_str("<section id=\"decision\"><h2>Which configuration leads?</h2>");
@@ -126,7 +128,9 @@ pub fn page(info: &PageInfo<'_>) -> String {
         report_section(&mut s, section, zone.tz.name());
     }
     s.push_str("</main></body></html>\n");
-    s
+    // the fonts the page's own characters need, inside the page
+    let faces = webfonts::faces(&s);
+    s.replacen("</head>", &format!("{faces}</head>"), 1)
 }
 
 fn toc(s: &mut String, info: &PageInfo<'_>) {

@@ -1,0 +1,345 @@
+//! What looks wrong, per business account (`client_account_id`) and event
+//! type, against a robust baseline: the median and the median absolute
+//! deviation (MAD) of earlier values.
+//!
+//! - **Volume** (`drop`, `spike`): the events of the day (the local date of
+//!   the newest event) up to the newest event's local time of day, against
+//!   the same weekday of the previous [`WEEKS`] weeks up to the same time
+//!   (a night that ran at 02:00 compares two hours with two hours),
+//!   counting only weeks since the pair's first event; at
+//!   least [`MIN_BASELINE`] such weeks are needed. The spread is
+//!   `max(1.4826 × MAD, √median, 1)` (the MAD scaled to a standard
+//!   deviation, never below the Poisson noise of a count), and the usual
+//!   range is `median ± 3.5 × spread` ([`THRESHOLD`], the modified z-score
+//!   cut of Iglewicz and Hoaglin). A count outside it is flagged.
+//! - **Shares** (`field_issue_share` per account and event type, events
+//!   with at least one field issue over events loaded; and
+//!   `quarantine_share` over all accounts, quarantined records over
+//!   records read, since a quarantined record has no account): tonight's
+//!   run against the previous [`RUNS`] runs (at least [`MIN_BASELINE`]),
+//!   flagged when it is above `median + max(3.5 × 1.4826 × MAD, 2 points)`.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono_tz::Tz;
+use duckdb::{params, Connection};
+use serde::Serialize;
+
+use crate::text::thousands;
+
+/// Weeks of the volume baseline.
+pub const WEEKS: i64 = 8;
+/// Earlier runs of the share baseline.
+pub const RUNS: i64 = 14;
+/// Fewest baseline values that allow a flag.
+pub const MIN_BASELINE: usize = 3;
+/// Spreads away from the median that are flagged.
+pub const THRESHOLD: f64 = 3.5;
+/// MAD to standard deviation under a normal distribution.
+const MAD_SCALE: f64 = 1.4826;
+/// Smallest rise of a share that is flagged (2 percentage points).
+pub const MIN_SHARE_RISE: f64 = 0.02;
+
+/// One flag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    /// `drop`, `spike`, `field_issue_share` or `quarantine_share`.
+    pub kind: &'static str,
+    /// Business account (None: all accounts).
+    pub account: Option<String>,
+    /// Event type (None: all types).
+    pub event_type: Option<String>,
+    /// The day counted (volume) or None (shares are per run).
+    #[serde(serialize_with = "super::date_text")]
+    pub day: Option<NaiveDate>,
+    /// Tonight's value: events, or a share (fraction).
+    pub value: f64,
+    /// Median of the baseline.
+    pub median: f64,
+    /// The usual range: below `low` or above `high` is flagged.
+    pub low: f64,
+    /// Upper end of the usual range.
+    pub high: f64,
+    /// The baseline values, oldest first.
+    pub baseline: Vec<f64>,
+    /// The flag in words.
+    pub message: String,
+}
+
+/// Median of `v` (None when empty).
+pub fn median(v: &[f64]) -> Option<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(s[n / 2]),
+        _ => Some((s[n / 2 - 1] + s[n / 2]) / 2.0),
+    }
+}
+
+/// Median absolute deviation from the median.
+pub fn mad(v: &[f64]) -> Option<f64> {
+    let m = median(v)?;
+    median(&v.iter().map(|x| (x - m).abs()).collect::<Vec<_>>())
+}
+
+/// The usual range of a count: `median ± 3.5 × max(1.4826 MAD, √median, 1)`.
+pub fn count_range(baseline: &[f64]) -> Option<(f64, f64, f64)> {
+    let m = median(baseline)?;
+    let spread = (MAD_SCALE * mad(baseline)?).max(m.sqrt()).max(1.0);
+    Some((m, (m - THRESHOLD * spread).max(0.0), m + THRESHOLD * spread))
+}
+
+/// The ceiling of a share: `median + max(3.5 × 1.4826 MAD, 2 points)`.
+pub fn share_ceiling(baseline: &[f64]) -> Option<(f64, f64)> {
+    let m = median(baseline)?;
+    let rise = (THRESHOLD * MAD_SCALE * mad(baseline)?).max(MIN_SHARE_RISE);
+    Some((m, m + rise))
+}
+
+/// "Call Me Back requests" for `cmb`, "`uf` events" otherwise.
+pub fn what(event_type: &str) -> String {
+    match event_type {
+        "cmb" => "Call Me Back requests".into(),
+        t => format!("{t} events"),
+    }
+}
+
+/// A business account as people quote it: its first 8 characters.
+pub fn short_account(account: &str) -> String {
+    if account.is_empty() {
+        return "(no account)".into();
+    }
+    let head: String = account.chars().take(8).collect();
+    if head.len() < account.len() {
+        format!("acct {head}…")
+    } else {
+        format!("acct {head}")
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// Reads the flags of tonight's run `run`, the day `day` in `tz` (the
+/// connection has `local_ts` for `tz`).
+pub fn read(
+    conn: &Connection,
+    run: i64,
+    newest: Option<DateTime<Utc>>,
+    tz: Tz,
+) -> Result<Vec<Alert>> {
+    let mut alerts = match newest {
+        Some(t) => {
+            let local = t.with_timezone(&tz);
+            volume(conn, local.date_naive(), local.time())?
+        }
+        None => Vec::new(),
+    };
+    alerts.extend(issue_shares(conn, run)?);
+    alerts.extend(reject_share(conn, run)?);
+    Ok(alerts)
+}
+
+type Series = BTreeMap<(String, String), (NaiveDate, BTreeMap<NaiveDate, f64>)>;
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn volume(conn: &Connection, day: NaiveDate, until: NaiveTime) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare(include_str!("../../sql/digest/daily_counts.sql"))?;
+    let cutoff = until.format("%H:%M:%S").to_string();
+    let mut rows = stmt.query(params![day.to_string(), WEEKS, cutoff])?;
+    // a whole day is not named; part of one is ("through 02:10")
+    let through = if until.hour() == 23 && until.minute() >= 30 {
+        String::new()
+    } else {
+        format!(" through {}", until.format("%H:%M"))
+    };
+    let mut series: Series = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let (account, event_type): (String, String) = (r.get(0)?, r.get(1)?);
+        let (Some(d), Some(first)) = (date(&r.get::<_, String>(2)?), date(&r.get::<_, String>(4)?))
+        else {
+            continue;
+        };
+        let entry = series
+            .entry((account, event_type))
+            .or_insert_with(|| (first, BTreeMap::new()));
+        entry.1.insert(d, r.get::<_, i64>(3)? as f64);
+    }
+    let mut alerts = Vec::new();
+    for ((account, event_type), (first, counts)) in series {
+        let baseline: Vec<f64> = (1..=WEEKS)
+            .rev()
+            .map(|w| day - chrono::Duration::days(7 * w))
+            .filter(|d| *d >= first)
+            .map(|d| counts.get(&d).copied().unwrap_or(0.0))
+            .collect();
+        if baseline.len() < MIN_BASELINE {
+            continue;
+        }
+        let value = counts.get(&day).copied().unwrap_or(0.0);
+        let Some((median, low, high)) = count_range(&baseline) else {
+            continue;
+        };
+        let kind = match value {
+            v if v < low => "drop",
+            v if v > high => "spike",
+            _ => continue,
+        };
+        let weekday = day.format("%A").to_string();
+        let message = format!(
+            "{}: {} {} on {} {}{through}, usual for a {weekday} {}–{} (median {} of the {} previous {weekday}s)",
+            short_account(&account),
+            thousands(value as u64),
+            what(&event_type),
+            day.format("%a"),
+            day.format("%-d %b"),
+            thousands(low.ceil() as u64),
+            thousands(high.floor() as u64),
+            thousands(median.round() as u64),
+            baseline.len(),
+        );
+        debug_assert_eq!(day.weekday(), (day - chrono::Duration::days(7)).weekday());
+        alerts.push(Alert {
+            kind,
+            account: Some(account),
+            event_type: Some(event_type),
+            day: Some(day),
+            value,
+            median,
+            low,
+            high,
+            baseline,
+            message,
+        });
+    }
+    Ok(alerts)
+}
+
+/// Flags a share of tonight (`series` oldest first, tonight last).
+fn share_alert(
+    kind: &'static str,
+    account: Option<String>,
+    event_type: Option<String>,
+    series: &[f64],
+    what: &str,
+) -> Option<Alert> {
+    let (&value, earlier) = series.split_last()?;
+    if earlier.len() < MIN_BASELINE {
+        return None;
+    }
+    let (median, high) = share_ceiling(earlier)?;
+    if value <= high {
+        return None;
+    }
+    let whom = match (&account, &event_type) {
+        (Some(a), Some(t)) => format!("{}, {}", short_account(a), what_short(t)),
+        _ => "all accounts".into(),
+    };
+    let message = format!(
+        "{whom}: {} of {what} tonight, usually {} (median of the {} previous runs; flagged above {})",
+        pct(value),
+        pct(median),
+        earlier.len(),
+        pct(high)
+    );
+    Some(Alert {
+        kind,
+        account,
+        event_type,
+        day: None,
+        value,
+        median,
+        low: 0.0,
+        high,
+        baseline: earlier.to_vec(),
+        message,
+    })
+}
+
+fn what_short(event_type: &str) -> String {
+    match event_type {
+        "cmb" => "Call Me Back".into(),
+        t => t.to_string(),
+    }
+}
+
+fn issue_shares(conn: &Connection, run: i64) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare(include_str!("../../sql/digest/issue_shares.sql"))?;
+    let mut rows = stmt.query(params![run, RUNS + 1])?;
+    let mut series: BTreeMap<(String, String), Vec<(i64, f64)>> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let events: i64 = r.get(3)?;
+        let with_issue: i64 = r.get(4)?;
+        if events > 0 {
+            series
+                .entry((r.get(1)?, r.get(2)?))
+                .or_default()
+                .push((r.get(0)?, with_issue as f64 / events as f64));
+        }
+    }
+    Ok(series
+        .into_iter()
+        .filter(|(_, s)| s.last().is_some_and(|(r, _)| *r == run))
+        .filter_map(|((account, event_type), s)| {
+            let shares: Vec<f64> = s.iter().map(|(_, x)| *x).collect();
+            share_alert(
+                "field_issue_share",
+                Some(account),
+                Some(event_type),
+                &shares,
+                "events with field issues",
+            )
+        })
+        .collect())
+}
+
+fn reject_share(conn: &Connection, run: i64) -> Result<Option<Alert>> {
+    let mut stmt = conn.prepare(include_str!("../../sql/digest/reject_shares.sql"))?;
+    let mut runs: Vec<(i64, f64)> = stmt
+        .query_map(params![run, RUNS + 1], |r| {
+            let (id, records, rejected): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            Ok((id, rejected as f64 / records.max(1) as f64))
+        })?
+        .collect::<duckdb::Result<_>>()?;
+    runs.reverse();
+    if runs.last().is_none_or(|(id, _)| *id != run) {
+        return Ok(None);
+    }
+    let shares: Vec<f64> = runs.iter().map(|(_, x)| *x).collect();
+    Ok(share_alert(
+        "quarantine_share",
+        None,
+        None,
+        &shares,
+        "records quarantined",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robust_baselines() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(mad(&[1.0, 2.0, 3.0, 4.0, 100.0]), Some(1.0));
+        // every Tuesday 100: the Poisson floor, sqrt(100) = 10
+        let (m, low, high) = count_range(&[100.0; 6]).unwrap();
+        assert_eq!((m, low, high), (100.0, 65.0, 135.0));
+        // one outlier week does not move the range much
+        let (m, ..) = count_range(&[100.0, 98.0, 102.0, 0.0, 101.0]).unwrap();
+        assert_eq!(m, 100.0);
+        let (m, ceiling) = share_ceiling(&[0.0, 0.0, 0.0]).unwrap();
+        assert_eq!((m, ceiling), (0.0, MIN_SHARE_RISE));
+        assert_eq!(short_account("91c173bb-28d8"), "acct 91c173bb…");
+    }
+}

@@ -1,0 +1,241 @@
+//! The `[mail]` section of the configuration and what it resolves to: the
+//! server (`smtps://` implicit TLS, `smtp://` STARTTLS, plain SMTP only to
+//! this machine), sender, recipients, and the password, read from a file
+//! or an environment variable, never from the TOML text.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// `[mail]` as written in the TOML file (every key but `server`, `from`
+/// and `to` optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtps://host[:465]`, `smtp://host[:587]` (STARTTLS), or
+    /// `smtp://localhost[:25]` (no TLS, this machine only).
+    pub server: Option<String>,
+    /// Sender, `Name <address>` or `address`.
+    pub from: Option<String>,
+    /// Recipients.
+    pub to: Option<Vec<String>>,
+    /// Login name (no login when absent).
+    pub user: Option<String>,
+    /// File holding the password (its trailing line break is ignored).
+    pub password_file: Option<PathBuf>,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// How long to wait for the server (`60s` when absent).
+    pub timeout: Option<String>,
+}
+
+/// How the connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (`smtps://`, port 465).
+    ImplicitTls,
+    /// Plain connection upgraded with STARTTLS, which must succeed
+    /// (`smtp://`, port 587).
+    StartTls,
+    /// No TLS: only to this machine (a local relay such as Postfix).
+    LocalPlain,
+}
+
+/// Where and how to connect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// Host name or address.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Connection protection.
+    pub security: Security,
+}
+
+/// Login name and password.
+#[derive(Clone)]
+pub struct Login {
+    /// User name.
+    pub user: String,
+    /// Password (never printed).
+    pub password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Login {{ user: {:?}, password: <hidden> }}", self.user)
+    }
+}
+
+/// The mail settings of a night, checked.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// The server (None: only `.eml`, as with `--mail-dry-run`).
+    pub server: Option<Server>,
+    /// Sender.
+    pub from: String,
+    /// Recipients (at least one).
+    pub to: Vec<String>,
+    /// Login, when a user is set.
+    pub login: Option<Login>,
+    /// Connection and command timeout.
+    pub timeout: Duration,
+}
+
+fn is_local(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Parses `smtps://host[:port]` or `smtp://host[:port]`.
+pub fn parse_server(url: &str) -> Result<Server> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .with_context(|| format!("server {url:?}: expected smtps://host:465 or smtp://host:587"))?;
+    let rest = rest.trim_end_matches('/');
+    if rest.contains(['/', '@', '?']) || rest.is_empty() {
+        bail!("server {url:?}: only a host and a port, e.g. smtps://smtp.example.com:465 (user and password are separate keys)");
+    }
+    let (host, port) = match rest.rsplit_once(':').filter(|(h, _)| !h.ends_with(':')) {
+        Some((h, p)) if !h.is_empty() && !p.contains(']') => {
+            let port = p
+                .parse::<u16>()
+                .with_context(|| format!("server {url:?}: bad port {p:?}"))?;
+            (h.to_string(), Some(port))
+        }
+        _ => (rest.to_string(), None),
+    };
+    let (security, default_port) = match scheme.to_ascii_lowercase().as_str() {
+        "smtps" => (Security::ImplicitTls, 465),
+        "smtp" if is_local(&host) => (Security::LocalPlain, 25),
+        "smtp" => (Security::StartTls, 587),
+        other => bail!("server {url:?}: unknown scheme {other:?} (smtps or smtp)"),
+    };
+    Ok(Server {
+        host: host.trim_start_matches('[').trim_end_matches(']').into(),
+        port: port.unwrap_or(default_port),
+        security,
+    })
+}
+
+/// The password from `password_file` (relative to `base`) or
+/// `password_env`; an error names which one failed, never the password.
+fn password(config: &MailConfig, base: &Path) -> Result<Option<String>> {
+    match (&config.password_file, &config.password_env) {
+        (Some(_), Some(_)) => bail!("[mail]: set password_file or password_env, not both"),
+        (Some(file), None) => {
+            let path = if file.is_absolute() {
+                file.clone()
+            } else {
+                base.join(file)
+            };
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("[mail] password_file {}", path.display()))?;
+            Ok(Some(text.trim_end_matches(['\r', '\n']).to_string()))
+        }
+        (None, Some(var)) => std::env::var(var)
+            .map(Some)
+            .with_context(|| format!("[mail] password_env: ${var} is not set")),
+        (None, None) => Ok(None),
+    }
+}
+
+impl MailConfig {
+    /// Checks the section; `send` false (a dry run) needs no server or
+    /// password. Relative paths are relative to `base` (the file's folder).
+    pub fn resolve(&self, base: &Path, send: bool) -> Result<MailSettings> {
+        let from = self.from.clone().context("[mail]: `from` is missing")?;
+        let to = self.to.clone().unwrap_or_default();
+        if to.is_empty() {
+            bail!("[mail]: `to` needs at least one address");
+        }
+        for address in std::iter::once(&from).chain(&to) {
+            address
+                .parse::<lettre::message::Mailbox>()
+                .with_context(|| format!("[mail]: {address:?} is not a mail address"))?;
+        }
+        let timeout = match &self.timeout {
+            Some(t) => crate::budgets::parse_duration(t)
+                .map_err(|e| anyhow::anyhow!("[mail] timeout: {e}"))?,
+            None => Duration::from_secs(60),
+        };
+        let server = match (&self.server, send) {
+            (Some(url), true) => Some(parse_server(url)?),
+            (None, true) => bail!("[mail]: `server` is missing (or use --mail-dry-run)"),
+            (_, false) => None,
+        };
+        let login = match (&self.user, send) {
+            (Some(user), true) => {
+                let password = password(self, base)?.with_context(|| {
+                    "[mail]: `user` needs password_file or password_env (the password is never written in the TOML)"
+                })?;
+                Some(Login {
+                    user: user.clone(),
+                    password,
+                })
+            }
+            _ => None,
+        };
+        Ok(MailSettings {
+            server,
+            from,
+            to,
+            login,
+            timeout,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_and_their_protection() {
+        let s = parse_server("smtps://smtp.example.com").unwrap();
+        assert_eq!((s.port, s.security), (465, Security::ImplicitTls));
+        let s = parse_server("smtp://smtp.example.com:2525").unwrap();
+        assert_eq!((s.port, s.security), (2525, Security::StartTls));
+        let s = parse_server("smtp://127.0.0.1:2525").unwrap();
+        assert_eq!(
+            (s.host.as_str(), s.port, s.security),
+            ("127.0.0.1", 2525, Security::LocalPlain)
+        );
+        let s = parse_server("smtp://localhost").unwrap();
+        assert_eq!((s.port, s.security), (25, Security::LocalPlain));
+        let s = parse_server("smtp://[::1]:25").unwrap();
+        assert_eq!((s.host.as_str(), s.security), ("::1", Security::LocalPlain));
+        assert!(parse_server("http://x").is_err());
+        assert!(parse_server("smtps://user:pw@host").is_err());
+        assert!(parse_server("host:25").is_err());
+    }
+
+    #[test]
+    fn the_password_comes_from_a_file_or_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pw"), "s3cret\n").unwrap();
+        let mut c = MailConfig {
+            server: Some("smtps://smtp.example.com".into()),
+            from: Some("hookstat <r@example.com>".into()),
+            to: Some(vec!["m@example.com".into()]),
+            user: Some("r@example.com".into()),
+            password_file: Some("pw".into()),
+            ..MailConfig::default()
+        };
+        let s = c.resolve(dir.path(), true).unwrap();
+        assert_eq!(s.login.as_ref().unwrap().password, "s3cret");
+        assert!(!format!("{s:?}").contains("s3cret"));
+        c.password_file = None;
+        let err = c.resolve(dir.path(), true).unwrap_err().to_string();
+        assert!(err.contains("password_file or password_env"), "{err}");
+        // a dry run needs neither server nor password
+        c.server = None;
+        assert!(c.resolve(dir.path(), false).unwrap().login.is_none());
+        c.to = Some(vec![]);
+        assert!(c.resolve(dir.path(), false).is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! The morning digest by mail, through the binary and a real SMTP server
+//! on 127.0.0.1 started by the test (`common::smtp`): headers, the
+//! plain-text and HTML parts, inline charts referenced by `cid:`, no raw
+//! phone number, and the subject's figures recomputed from the archive the
+//! test builds; a refused message leaves the night and its `.eml`; a dry
+//! run writes the `.eml` only.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::smtp::{self, Part};
+use common::*;
+use serde_json::{json, Value};
+
+const ACCOUNT: &str = "91c173bb-28d8-4030-9722-8663ff9589f3";
+const PASSWORD: &str = "s3cret-pw";
+
+/// A Call Me Back event whose user's number is `phone`.
+fn event(id: &str, config: &str, interested: bool, phone: &str, extra: Option<&str>) -> String {
+    let mut payload = json!({
+        "business_number": "910987654321",
+        "feature_set": "Fresh Flower Delivery",
+        "client_number": phone,
+        "requested_at": "1759053600",
+        "requested_date": "2025-09-29",
+        "requested_slot": "Monday",
+        "is_interested": interested,
+        "alternate_number": "",
+        "cmb_config_name": config
+    });
+    if let Some(callback) = extra {
+        payload["callback_number"] = json!(callback);
+    }
+    json!({
+        "event_id": id,
+        "client_account_id": ACCOUNT,
+        "event_type": "cmb",
+        "created_at": "1759053600",
+        "cmb_payload": payload
+    })
+    .to_string()
+}
+
+fn phone(i: usize) -> String {
+    format!("9198765{:05}", 10_000 + i)
+}
+
+/// Night 1: 10 "Evening Slots" requests, 5 interested. Night 2: 40
+/// "Evening Slots" (30 interested) and 40 "Morning Slots" (20), each with
+/// a new `callback_number` field holding a phone number.
+fn archives(dir: &Path) -> (PathBuf, PathBuf) {
+    let (a, b) = (dir.join("night1"), dir.join("night2"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let night1: Vec<String> = (0..10)
+        .map(|i| event(&format!("n1-{i}"), "Evening Slots", i < 5, &phone(i), None))
+        .collect();
+    std::fs::write(a.join("events.ndjson"), ndjson(&night1)).unwrap();
+    let mut night2 = Vec::new();
+    for i in 0..40 {
+        let p = phone(100 + i);
+        let cb = phone(200 + i);
+        night2.push(event(
+            &format!("e-{i}"),
+            "Evening Slots",
+            i < 30,
+            &p,
+            Some(&cb),
+        ));
+        night2.push(event(
+            &format!("m-{i}"),
+            "Morning Slots",
+            i < 20,
+            &p,
+            Some(&cb),
+        ));
+    }
+    std::fs::write(b.join("events.ndjson"), ndjson(&night2)).unwrap();
+    (a, b)
+}
+
+fn config(dir: &Path, port: u16) -> PathBuf {
+    std::fs::write(dir.join("smtp.password"), format!("{PASSWORD}\n")).unwrap();
+    let path = dir.join("hookstat.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "database = \"night.duckdb\"\nreports_out = \"reports\"\ntz = \"UTC\"\n\n[mail]\nserver = \"smtp://127.0.0.1:{port}\"\nfrom = \"hookstat <reports@example.com>\"\nto = [\"marketing@example.com\", \"ops@example.com\"]\nuser = \"reports@example.com\"\npassword_file = \"smtp.password\"\ntimeout = \"20s\"\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn run(config: &Path, archive: &Path, extra: &[&str]) -> (i32, Value, String) {
+    let o = hookstat()
+        .arg("run")
+        .arg("--config")
+        .arg(config)
+        .arg("--json")
+        .args(extra)
+        .arg(archive)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The subject the test expects, from its own counts: night 2's 80
+/// requests; Evening Slots (35 of 50) is ahead of Morning Slots (20 of
+/// 40), not yet clear: every request is of one day, and a verdict needs a
+/// week of days both ran.
+fn expected_subjects() -> Vec<String> {
+    let lead = (35.0 / 50.0 - 20.0 / 40.0) * 100.0;
+    // the date is the day the digest was made (UTC here): either side of
+    // a midnight during the test
+    let today = chrono::Utc::now().date_naive();
+    [today - chrono::Duration::days(1), today]
+        .iter()
+        .map(|d| {
+            format!(
+                "hookstat {}: {} requests, Evening Slots ahead +{lead:.1} pts, not yet clear",
+                d.format("%-d %b"),
+                80
+            )
+        })
+        .collect()
+}
+
+fn no_raw_phone(text: &str) {
+    for i in (0..10).chain(100..140).chain(200..240) {
+        let p = phone(i);
+        assert!(!text.contains(&p[2..]), "raw phone number {p} in the mail");
+    }
+}
+
+#[test]
+fn the_digest_is_sent_to_a_real_smtp_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (night1, night2) = archives(dir.path());
+    let server = smtp::start(false);
+    let config = config(dir.path(), server.port);
+    ingest_ok(&dir.path().join("night.duckdb"), &[&night1]);
+    let (code, summary, err) = run(&config, &night2, &[]);
+    let received = server.finish();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(received.len(), 1, "one message: {err}");
+    let got = &received[0];
+    assert_eq!(
+        got.auth,
+        Some(("reports@example.com".into(), PASSWORD.into()))
+    );
+    assert_eq!(got.mail_from, "<reports@example.com>");
+    assert_eq!(
+        got.rcpt_to,
+        ["<marketing@example.com>", "<ops@example.com>"]
+    );
+    let raw = String::from_utf8(got.data.clone()).expect("7-bit or UTF-8 message");
+    no_raw_phone(&raw);
+    let message = smtp::parse(&raw);
+    let subject = message.header("subject").expect("a subject").to_string();
+    assert!(expected_subjects().contains(&subject), "{subject}");
+    assert_eq!(summary["mail"]["subject"], subject.as_str());
+    assert_eq!(summary["mail"]["sent"], true);
+    assert_eq!(
+        message.header("from"),
+        Some("hookstat <reports@example.com>")
+    );
+    assert_eq!(
+        message.header("to"),
+        Some("marketing@example.com, ops@example.com")
+    );
+    assert!(message.header("date").is_some() && message.header("message-id").is_some());
+    assert_eq!(message.header("auto-submitted"), Some("auto-generated"));
+    assert_eq!(message.content_type(), "multipart/alternative");
+    // a plain-text part, then the HTML with its pictures
+    let [plain, related] = &message.parts[..] else {
+        panic!("two alternatives: {:?}", message.parts.len())
+    };
+    assert_eq!(plain.content_type(), "text/plain");
+    assert_eq!(related.content_type(), "multipart/related");
+    let text = plain.text();
+    let html_part = &related.parts[0];
+    assert_eq!(html_part.content_type(), "text/html");
+    let html = html_part.text();
+    for body in [&text, &html] {
+        no_raw_phone(body);
+        assert!(body.contains("80"), "tonight's requests");
+        assert!(body.contains("Evening Slots ahead +20.0 pts, not yet clear"));
+        // the new column is named, its first value protected
+        assert!(body.contains("cmb_requests.callback_number"), "{body}");
+    }
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let images: Vec<&Part> = related.parts[1..].iter().collect();
+    assert!(images.len() >= 3, "charts: {}", images.len());
+    for image in &images {
+        assert_eq!(image.content_type(), "image/png");
+        assert!(image.body.starts_with(b"\x89PNG\r\n\x1a\n"));
+        let cid = image.header("content-id").expect("a Content-ID");
+        let cid = cid.trim_start_matches('<').trim_end_matches('>');
+        assert!(html.contains(&format!("src=\"cid:{cid}\"")), "{cid}");
+        assert!(image
+            .header("content-disposition")
+            .is_some_and(|d| d.starts_with("inline")));
+    }
+    assert_eq!(html.matches("src=\"cid:").count(), images.len());
+    // the same message is kept beside the reports
+    let eml = dir.path().join("reports/latest/digest.eml");
+    let saved = std::fs::read_to_string(&eml).unwrap();
+    assert_eq!(
+        smtp::parse(&saved).header("subject"),
+        Some(subject.as_str())
+    );
+    // run --json lists the change
+    let columns = summary["changes"]["new_columns"].as_array().unwrap();
+    let cb = columns
+        .iter()
+        .find(|c| c["column"] == "callback_number")
+        .expect("callback_number is new");
+    assert_eq!(cb["table"], "cmb_requests");
+    let first = cb["first_value"].as_str().unwrap();
+    assert_ne!(first, phone(200));
+    assert_eq!(first.len(), 64, "an HMAC in hex: {first}");
+}
+
+#[test]
+fn a_refused_message_leaves_the_night_and_its_eml() {
+    let dir = tempfile::tempdir().unwrap();
+    let (night1, night2) = archives(dir.path());
+    let server = smtp::start(true);
+    let config = config(dir.path(), server.port);
+    ingest_ok(&dir.path().join("night.duckdb"), &[&night1]);
+    let (code, summary, err) = run(&config, &night2, &[]);
+    let received = server.finish();
+    assert!(received.is_empty());
+    assert_eq!(code, 1, "{err}");
+    let problem = summary["problems"][0].as_str().unwrap();
+    assert!(
+        problem.starts_with("mail stage failed") && problem.contains("554"),
+        "{problem}"
+    );
+    assert!(err.contains("mail stage failed"), "{err}");
+    // the data and the reports stand
+    assert_eq!(summary["ingest"]["inserted"], 80);
+    let db = dir.path().join("night.duckdb");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM cmb_requests"), 90);
+    let latest = dir.path().join("reports/latest");
+    assert!(latest.join("index.html").exists());
+    let saved = std::fs::read_to_string(latest.join("digest.eml")).unwrap();
+    let subject = smtp::parse(&saved).header("subject").unwrap().to_string();
+    assert!(expected_subjects().contains(&subject), "{subject}");
+    assert!(problem.contains("digest.eml"), "{problem}");
+}
+
+#[test]
+fn a_dry_run_writes_the_eml_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (night1, night2) = archives(dir.path());
+    let server = smtp::start(false);
+    let config = config(dir.path(), server.port);
+    // no password is needed for a dry run
+    std::fs::remove_file(dir.path().join("smtp.password")).ok();
+    ingest_ok(&dir.path().join("night.duckdb"), &[&night1]);
+    let (code, summary, err) = run(&config, &night2, &["--mail-dry-run"]);
+    assert!(server.finish().is_empty());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(summary["mail"]["sent"], false);
+    let eml = dir.path().join("reports/latest/digest.eml");
+    assert!(eml.exists());
+    // without the dry run, the missing password file stops the night
+    // before it changes anything
+    let (code, _, err) = run(&config, &night2, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("password_file"), "{err}");
+}
