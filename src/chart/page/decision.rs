@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::escape;
+use crate::chart::fonts::FONT_STACK;
 use crate::chart::units::{self, Unit};
 use crate::report::decide::BusinessDecision;
 use crate::report::decision::{combined, Decision, MIN_ANSWERED};
@@ -118,7 +119,7 @@ fn intervals(s: &mut String, d: &Decision) {
     let height = 40.0 + row_h * rows.len() as f64;
     let _ = write!(
         s,
-        "<figure class=\"chart\"><svg viewBox=\"0 0 620 {height}\" width=\"100%\" style=\"max-width:620px\" role=\"img\" aria-label=\"Difference to {} with always-valid 95% intervals\" font-family=\"sans-serif\" font-size=\"12\">",
+        "<figure class=\"chart\"><svg viewBox=\"0 0 620 {height}\" width=\"100%\" style=\"max-width:620px\" role=\"img\" aria-label=\"Difference to {} with always-valid 95% intervals\" font-family=\"{FONT_STACK}\" font-size=\"12\">",
         escape(&d.arms[0].name)
     );
     let zero = x(0.0);
