@@ -6,7 +6,8 @@ use super::draw::{title, Meta, HEIGHT, MARGIN, MUTED, TOP, WIDTH};
 use super::fonts;
 use super::order::short;
 use super::spec::{Axes, Heatmap};
-use super::svg::{escape, Anchor, Style, Svg};
+use super::markup::escape;
+use super::svg::{Anchor, Style, Svg};
 use super::units::{format, ticks, Scale, Unit};
 
 /// Stops of the colour ramp (ColorBrewer YlGnBu), low to high.

@@ -16,6 +16,7 @@ pub mod draw;
 pub mod fonts;
 mod heatmap;
 mod lines;
+pub mod markup;
 pub mod order;
 pub mod page;
 pub mod palette;

@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 pub use cells::readable;
 
+use super::markup::escape;
 use crate::report::decision::{Arm, Decision};
 use crate::report::definition::Report;
 use crate::report::headline::Headline;
@@ -68,15 +69,6 @@ nav.toc ol{columns:2;font-size:14px}\
 @media (max-width:640px){body{margin:.5em auto;padding:0 .6em}.opt{display:none}nav.toc ol{columns:1}.card .value{font-size:22px}h1{font-size:24px}}\
 @media print{nav.toc{display:none}section{break-before:page}section:first-of-type{break-before:auto}\
 table,figure,svg,.cards{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}";
-
-/// Escapes text for HTML (text and attribute values).
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 fn filters(p: &ReportParams) -> String {
     let configs = if p.configs.is_empty() {
@@ -215,19 +207,6 @@ fn table_html(s: &mut String, report: Option<&Report>, table: &Table, zone: &str
             s,
             "<p class=\"meta\">First {MAX_ROWS} of {} rows.</p>",
             table.rows.len()
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_covers_text_and_attributes() {
-        assert_eq!(
-            escape("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
     }
 }

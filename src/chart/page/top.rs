@@ -6,7 +6,7 @@ use std::fmt::Write;
 use chrono_tz::Tz;
 
 use super::cells::{cell, show, Show};
-use super::escape;
+use crate::chart::markup::escape;
 use crate::chart::units::{self, Unit};
 use crate::report::decision::{Arm, Decision};
 use crate::report::headline::{Headline, Value};
