@@ -69,7 +69,8 @@ pub fn settle(conn: &Connection) -> duckdb::Result<u64> {
 
 /// True when two deliveries hold the same JSON value: key order and
 /// spacing do not count, numbers compare as written (serde_json keeps each
-/// number's text, so `1e999` parses and `1.0` differs from `1.00`). Text
+/// number's digits, so `1e999` parses and `1.0` differs from `1.00`;
+/// only the exponent's spelling does not count: `1E2` is `1e+2`). Text
 /// that does not parse is the same only byte for byte.
 fn same_content(later: &str, first: &str) -> bool {
     let parse = serde_json::from_str::<serde_json::Value>;
@@ -145,6 +146,7 @@ mod tests {
         ));
         assert!(!same_content(r#"{"v":1e999}"#, r#"{"v":2e999}"#));
         assert!(!same_content(r#"{"v":1.0}"#, r#"{"v":1.00}"#));
+        assert!(same_content(r#"{"v":1E2}"#, r#"{"v":1e+2}"#));
         assert!(!same_content("{", "}"));
         assert!(same_content("{", "{"));
     }
