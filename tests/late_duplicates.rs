@@ -366,13 +366,22 @@ fn a_changed_redelivery_with_a_number_beyond_a_double_keeps_its_payload() {
     let (n1, n2) = (dir.path().join("n1.ndjson"), dir.path().join("n2.ndjson"));
     // x1: changed on a later night; x2: changed within one night; x3: the same bytes again
     std::fs::write(&n1, ndjson(&[beyond_double("x1", "yes")])).unwrap();
-    let night2 = [("x1", "NO"), ("x2", "yes"), ("x2", "NO"), ("x3", "a"), ("x3", "a")];
+    let night2 = [
+        ("x1", "NO"),
+        ("x2", "yes"),
+        ("x2", "NO"),
+        ("x3", "a"),
+        ("x3", "a"),
+    ];
     let lines: Vec<String> = night2.iter().map(|(i, a)| beyond_double(i, a)).collect();
     std::fs::write(&n2, ndjson(&lines)).unwrap();
     let db = dir.path().join("h.duckdb");
     ingest_ok(&db, &[&n1]);
     let s = ingest_ok(&db, &[&n2]);
-    assert_eq!((s["duplicates"].as_i64(), s["conflicts"].as_i64()), (Some(3), Some(2)));
+    assert_eq!(
+        (s["duplicates"].as_i64(), s["conflicts"].as_i64()),
+        (Some(3), Some(2))
+    );
     let dups = query(
         &db,
         "SELECT event_id, same_content, payload->>'$.uf_payload.answer' AS answer,
@@ -381,7 +390,13 @@ fn a_changed_redelivery_with_a_number_beyond_a_double_keeps_its_payload() {
     );
     let seen: Vec<_> = dups
         .iter()
-        .map(|d| (d["event_id"].clone(), d["same_content"].clone(), d["answer"].clone()))
+        .map(|d| {
+            (
+                d["event_id"].clone(),
+                d["same_content"].clone(),
+                d["answer"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         seen,

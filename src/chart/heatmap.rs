@@ -4,9 +4,9 @@
 
 use super::draw::{title, Meta, HEIGHT, MARGIN, MUTED, TOP, WIDTH};
 use super::fonts;
+use super::markup::escape;
 use super::order::short;
 use super::spec::{Axes, Heatmap};
-use super::markup::escape;
 use super::svg::{Anchor, Style, Svg};
 use super::units::{format, ticks, Scale, Unit};
 

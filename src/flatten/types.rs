@@ -61,7 +61,9 @@ impl ColumnType {
             }
             Leaf::Int(_) => ColumnType::BigInt,
             Leaf::Float(_) => ColumnType::Double,
-            Leaf::Text(s) if is_epoch_name(column) && coerce::whole_epoch_micros_text(s).is_some() => {
+            Leaf::Text(s)
+                if is_epoch_name(column) && coerce::whole_epoch_micros_text(s).is_some() =>
+            {
                 ColumnType::Timestamp
             }
             Leaf::Text(_) => ColumnType::Varchar,
@@ -140,9 +142,15 @@ mod tests {
         );
         assert_eq!(ColumnType::of(&Leaf::Int(17), "sent_time"), BigInt);
         // milliseconds and seconds beyond 2100 are numbers, not times
-        assert_eq!(ColumnType::of(&Leaf::Int(1754116200000), "sent_time"), BigInt);
+        assert_eq!(
+            ColumnType::of(&Leaf::Int(1754116200000), "sent_time"),
+            BigInt
+        );
         assert_eq!(ColumnType::of(&Leaf::Int(9999999999), "sent_time"), BigInt);
-        assert_eq!(ColumnType::of(&Leaf::Text("0999999999".into()), "x_at"), Timestamp);
+        assert_eq!(
+            ColumnType::of(&Leaf::Text("0999999999".into()), "x_at"),
+            Timestamp
+        );
         assert_eq!(
             ColumnType::of(&Leaf::Text("soon".into()), "sent_at"),
             Varchar

@@ -220,7 +220,11 @@ mod tests {
 
     #[test]
     fn only_stamps_are_stamps_whatever_the_script() {
-        for name in ["2026-11-25T020000Z", "2026-11-25T020000Z-2", "2026-11-25T020000Z-17"] {
+        for name in [
+            "2026-11-25T020000Z",
+            "2026-11-25T020000Z-2",
+            "2026-11-25T020000Z-17",
+        ] {
             assert!(is_stamp(name), "{name}");
         }
         for name in [

@@ -111,7 +111,8 @@ pub fn epoch_micros(v: Option<&Value>) -> Coerced<i64> {
         Some(Value::String(s)) => match epoch_digits(s.trim()) {
             Some(x) => x,
             None => {
-                let dt = DateTime::parse_from_rfc3339(s.trim()).map_err(|_| Problem::NotATimestamp)?;
+                let dt =
+                    DateTime::parse_from_rfc3339(s.trim()).map_err(|_| Problem::NotATimestamp)?;
                 return in_range(dt.timestamp_micros());
             }
         },
@@ -239,7 +240,10 @@ mod tests {
     fn whole_epochs_are_seconds_between_2000_and_2100() {
         assert_eq!(whole_epoch_micros(946_684_800), Some(MIN_MICROS));
         assert_eq!(whole_epoch_micros(946_684_799), None);
-        assert_eq!(whole_epoch_micros(4_102_444_799), Some(MAX_MICROS - 1_000_000));
+        assert_eq!(
+            whole_epoch_micros(4_102_444_799),
+            Some(MAX_MICROS - 1_000_000)
+        );
         assert_eq!(whole_epoch_micros(4_102_444_800), None);
         assert_eq!(whole_epoch_micros(1_753_945_760_000), None); // milliseconds
         assert_eq!(whole_epoch_micros(i64::MAX), None);
@@ -247,7 +251,14 @@ mod tests {
             whole_epoch_micros_text("1753945760"),
             Some(1_753_945_760_000_000)
         );
-        for text in ["", " 1753945760", "1753945760.5", "+1753945760", "1e9", "१७५३९४५७६०"] {
+        for text in [
+            "",
+            " 1753945760",
+            "1753945760.5",
+            "+1753945760",
+            "1e9",
+            "१७५३९४५७६०",
+        ] {
             assert_eq!(whole_epoch_micros_text(text), None, "{text}");
         }
         // every whole epoch is an epoch of the curated columns too, at the same instant
