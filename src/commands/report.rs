@@ -13,13 +13,12 @@ use crate::chart::{self, page, page::Section, Palette};
 use crate::cli::ReportArgs;
 use crate::load::db;
 use crate::outdir::Dated;
-use crate::output::{self, Format};
 use crate::pii::{self, Protector};
 use crate::report::decision::{self, Decision};
 use crate::report::definition::{self, Report};
 use crate::report::params::ReportParams;
 use crate::report::table::Table;
-use crate::report::{headline, run, zone};
+use crate::report::{headline, run, spreadsheet, zone};
 
 /// Dated report folders kept when nothing else is set.
 pub const DEFAULT_KEEP_REPORTS: usize = 30;
@@ -70,7 +69,7 @@ fn write_one(
     let path = out.join(format!("{}.csv", report.name));
     let mut file =
         std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    output::write(batches, Format::Csv, &mut file)?;
+    spreadsheet::write_batches(batches, &mut file)?;
     let table = Table::from_batches(batches);
     let chart = match chart::spec_for_with(&report, &table, ctx) {
         Ok(Some((spec, axes))) => chart::render(&report, &spec, &axes, out).map(Some),
@@ -160,17 +159,6 @@ fn decide(
     Ok(Some((decision::decide(&compared)?, few)))
 }
 
-fn write_table(table: &Table, path: &Path) -> Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-    w.write_record(&table.columns)?;
-    for row in &table.rows {
-        w.write_record(row)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
 /// Runs every report and writes the files; `verbose` lists them on stderr.
 pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let conn = db::open_read_only(&args.db)?;
@@ -197,8 +185,8 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let out = dated.dir().to_path_buf();
     if let Some((d, _)) = &decision {
         let (arms, pairs) = d.tables();
-        write_table(&arms, &out.join("config_decision.csv"))?;
-        write_table(&pairs, &out.join("config_pairs.csv"))?;
+        spreadsheet::write_table(&arms, &out.join("config_decision.csv"))?;
+        spreadsheet::write_table(&pairs, &out.join("config_pairs.csv"))?;
     }
     let mut pages: Vec<Section> = Vec::new();
     for outcome in run::run_all(&conn, reports) {

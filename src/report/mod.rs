@@ -8,5 +8,6 @@ pub mod definition;
 pub mod headline;
 pub mod params;
 pub mod run;
+pub mod spreadsheet;
 pub mod table;
 pub mod zone;
