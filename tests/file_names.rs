@@ -193,3 +193,42 @@ fn archives_with_names_in_any_script_load_and_hidden_ones_are_skipped() {
         1
     );
 }
+
+/// DuckDB opens files by name: a database or export path that is not
+/// UTF-8 is a clear error (exit 2) that changes nothing, never a panic or
+/// DuckDB's internal error; reports (written by hookstat itself) go
+/// anywhere.
+#[test]
+fn paths_that_are_not_utf8_where_duckdb_opens_them_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = loaded_db(dir.path());
+    let odd = |name: &[u8]| dir.path().join(OsString::from_vec(name.to_vec()));
+    let (code, _, out) = ingest(&odd(b"h\xff.duckdb"), &[&dir.path().join("in.ndjson")], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    assert!(!odd(b"h\xff.duckdb").exists());
+
+    let export_out = odd(b"parquet\xff");
+    let o = hookstat()
+        .args(["export", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&export_out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    assert!(!export_out.exists());
+
+    let reports_out = odd(b"reports\xff");
+    let o = report(&db, &reports_out, &["--tz", "UTC"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(reports_out.join("latest/index.html").is_file());
+}
