@@ -16,15 +16,6 @@ use serde_json::Value;
 
 /// Configurations and how many of their 40 answers are interested.
 const CONFIGS: [(&str, usize); 3] = [("Alpha", 10), ("Beta <b>", 20), ("Gamma कॉल 🎉", 30)];
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// `name="value"` attributes of one start tag's inside.
 fn attributes(tag: &str) -> BTreeMap<String, String> {
@@ -91,14 +82,7 @@ fn bars_cells_labels_and_pngs_show_the_data() {
             lines.push(event.to_string());
         }
     }
-    let archive = dir.path().join("in.ndjson");
-    std::fs::write(&archive, ndjson(&lines)).unwrap();
-    let db = dir.path().join("h.duckdb");
-    ingest_ok(&db, &[&archive]);
-    let out = dir.path().join("reports-out");
-    let o = report(&db, &out, &["--tz", "UTC"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let latest = out.join("latest");
+    let (_, latest) = ingest_and_report(dir.path(), &lines, "UTC");
     let read = |name: &str| std::fs::read_to_string(latest.join(name)).unwrap();
 
     // interest_rate: one filled bar per configuration, length ∝ rate

@@ -45,17 +45,11 @@ fn text_cells_that_start_a_formula_are_quoted_and_numbers_are_not() {
             (0..40).map(move |i| cmb_event(&format!("e{c}-{i}"), config, i % 4 <= c))
         })
         .collect();
-    let archive = dir.path().join("in.ndjson");
-    std::fs::write(&archive, ndjson(&lines)).unwrap();
-    let db = dir.path().join("h.duckdb");
-    ingest_ok(&db, &[&archive]);
-    let out = dir.path().join("reports-out");
-    let o = report(&db, &out, &["--tz", "UTC"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (db, latest) = ingest_and_report(dir.path(), &lines, "UTC");
 
     let mut quoted = Vec::new();
     let mut negative_numbers = 0;
-    for entry in std::fs::read_dir(out.join("latest")).unwrap() {
+    for entry in std::fs::read_dir(&latest).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "csv") {
             continue;

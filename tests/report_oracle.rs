@@ -229,22 +229,13 @@ fn response_times_and_popular_slots_match_an_oracle_from_the_raw_payloads() {
         *slots.entry((weekday, local.hour())).or_default() += 1;
     }
     let total: i64 = slots.values().sum();
-    let names = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     let (header, rows) = read_csv(&out.join("latest/popular_slots.csv"));
     assert_eq!(header, ["weekday", "hour", "requests", "share"]);
     let want: Vec<(String, String, String)> = slots
         .iter()
         .map(|(&(d, h), n)| {
             (
-                names[d as usize - 1].to_string(),
+                WEEKDAYS[d as usize - 1].to_string(),
                 h.to_string(),
                 n.to_string(),
             )
