@@ -18,6 +18,8 @@ use common::*;
 
 /// Runs `hookstat ingest` on `input` and returns its exit code and peak
 /// resident set in MB (Linux reports `ru_maxrss` in KB).
+// the child is waited for by `wait4`, which also gives its resource usage
+#[allow(clippy::zombie_processes)]
 fn ingest_peak_mb(db: &Path, input: &Path) -> (i32, f64) {
     let child = Command::new(assert_cmd::cargo::cargo_bin("hookstat"))
         .arg("ingest")

@@ -5,11 +5,12 @@
 //! (flipped, inserted and deleted bytes, a cut, duplicated spans, NULs and
 //! line breaks, `mutation.rs`); (c) archives framed by the test itself
 //! from records of known kinds (`framing.rs`). Every case is ingested into
-//! a fresh database and must exit 0 with `records = inserted + duplicates
-//! + rejected`; for mutations, every original line whose bytes, own line
-//! break and preceding line break (or file start) survived untouched must
-//! still load; for framed archives, every count of the summary must be the
-//! one the test counted in its own input.
+//! a fresh database and must exit 0 with
+//! `records = inserted + duplicates + rejected`; for mutations, every
+//! original line whose bytes, own line break and preceding line break (or
+//! file start) survived untouched must still load; for framed archives,
+//! every count of the summary must be the one the test counted in its own
+//! input.
 //!
 //! Runs are reproducible: the RNG is ChaCha with a fixed seed
 //! (`HOOKSTAT_FUZZ_SEED=<u64>` explores another one), `HOOKSTAT_FUZZ_CASES`
