@@ -382,29 +382,13 @@ fn a_changed_redelivery_with_a_number_beyond_a_double_keeps_its_payload() {
         (s["duplicates"].as_i64(), s["conflicts"].as_i64()),
         (Some(3), Some(2))
     );
+    // one text per re-delivery: id, same content, the answer kept, 1e999 kept
     let dups = query(
         &db,
-        "SELECT event_id, same_content, payload->>'$.uf_payload.answer' AS answer,
-                contains(payload::VARCHAR, '1e999') AS kept_number
+        "SELECT concat_ws(' ', event_id, same_content, payload->>'$.uf_payload.answer',
+                          contains(payload::VARCHAR, '1e999')) AS k
          FROM duplicate_deliveries ORDER BY event_id",
     );
-    let seen: Vec<_> = dups
-        .iter()
-        .map(|d| {
-            (
-                d["event_id"].clone(),
-                d["same_content"].clone(),
-                d["answer"].clone(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        seen,
-        [
-            (json!("x1"), json!(false), json!("NO")),
-            (json!("x2"), json!(false), json!("NO")),
-            (json!("x3"), json!(true), json!(null)),
-        ]
-    );
-    assert_eq!(dups[0]["kept_number"], json!(true));
+    let seen: Vec<&str> = dups.iter().map(|d| d["k"].as_str().unwrap()).collect();
+    assert_eq!(seen, ["x1 false NO true", "x2 false NO true", "x3 true"]);
 }
