@@ -91,13 +91,14 @@ impl Discovery {
         let Some(db) = absolute_lenient(db) else {
             return;
         };
-        let name = db.as_os_str().to_string_lossy().into_owned();
-        let wal = format!("{name}.wal");
-        let tmp = PathBuf::from(format!("{name}.tmp"));
-        self.files.retain(|f| {
-            let p = f.path.as_os_str().to_string_lossy();
-            p != name && p != wal && !f.path.starts_with(&tmp)
-        });
+        let with = |suffix: &str| {
+            let mut name = db.clone().into_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        let (wal, tmp) = (with(".wal"), with(".tmp"));
+        self.files
+            .retain(|f| f.path != db && f.path != wal && !f.path.starts_with(&tmp));
     }
 }
 
@@ -112,10 +113,12 @@ fn absolute_lenient(path: &Path) -> Option<PathBuf> {
     Some(parent.join(abs.file_name()?))
 }
 
+/// A name starting with `.` (also when the rest of it is not UTF-8).
 fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+    path.file_name().is_some_and(|n| {
+        let n = n.as_encoded_bytes();
+        n.starts_with(b".") && n != b"." && n != b".."
+    })
 }
 
 /// Walks `inputs` and lists the regular files to read.

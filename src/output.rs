@@ -1,5 +1,6 @@
 //! Rendering query results for the terminal: an aligned table, CSV, or JSON.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -42,26 +43,7 @@ pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Re
                 .collect::<Result<_, _>>()?;
             writeln!(out, "{}", pretty_format_batches(&shown)?)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            if let Some(first) = batches.first() {
-                w.write_record(first.schema().fields().iter().map(|f| f.name()))?;
-            }
-            for batch in batches {
-                let columns = displayable_columns(batch);
-                let cells = formatters(&columns)?;
-                for row in 0..batch.num_rows() {
-                    w.write_record(cells.iter().map(|(col, f)| {
-                        if col.is_null(row) {
-                            String::new()
-                        } else {
-                            f.value(row).to_string()
-                        }
-                    }))?;
-                }
-            }
-            w.flush()?;
-        }
+        Format::Csv => write_csv(batches, out, |cell| Cow::Borrowed(cell))?,
         Format::Json => {
             let mut rows = Vec::new();
             for batch in batches {
@@ -87,6 +69,50 @@ pub fn write(batches: &[RecordBatch], format: Format, out: &mut dyn Write) -> Re
         }
     }
     Ok(())
+}
+
+/// Writes `batches` as RFC 4180 CSV with a header row. The header and the
+/// cells of text columns pass through `text`; numbers, times and booleans
+/// are written as they are.
+pub fn write_csv(
+    batches: &[RecordBatch],
+    out: &mut dyn Write,
+    text: fn(&str) -> Cow<'_, str>,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    if let Some(first) = batches.first() {
+        w.write_record(
+            first
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| text(f.name()).into_owned()),
+        )?;
+    }
+    for batch in batches {
+        let columns = displayable_columns(batch);
+        let cells = formatters(&columns)?;
+        for row in 0..batch.num_rows() {
+            w.write_record(cells.iter().map(|(col, f)| {
+                if col.is_null(row) {
+                    return String::new();
+                }
+                let cell = f.value(row).to_string();
+                if is_text(col.data_type()) {
+                    text(&cell).into_owned()
+                } else {
+                    cell
+                }
+            }))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Columns written as text: all but numbers, times and booleans.
+fn is_text(t: &DataType) -> bool {
+    !(t.is_numeric() || t.is_temporal() || matches!(t, DataType::Boolean | DataType::Null))
 }
 
 /// A result row that serialises as a JSON object in column order.

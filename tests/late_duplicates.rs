@@ -351,3 +351,44 @@ fn nights_redelivering_large_events_settle_within_a_small_buffer() {
     assert_eq!(scalar(&db, stored), 10);
     assert_eq!(scalar(&db, "SELECT count(*) FROM events"), 10);
 }
+
+/// An event holding a number beyond a double (`1e999`) with an answer.
+fn beyond_double(id: &str, answer: &str) -> String {
+    // written by hand: the number must stay `1e999` as delivered
+    format!(
+        r#"{{"event_id":"{id}","event_type":"uf","created_at":"1753945760","uf_payload":{{"v":1e999,"answer":"{answer}"}}}}"#
+    )
+}
+
+#[test]
+fn a_changed_redelivery_with_a_number_beyond_a_double_keeps_its_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let (n1, n2) = (dir.path().join("n1.ndjson"), dir.path().join("n2.ndjson"));
+    // x1: changed on a later night; x2: changed within one night; x3: the same bytes again
+    std::fs::write(&n1, ndjson(&[beyond_double("x1", "yes")])).unwrap();
+    let night2 = [
+        ("x1", "NO"),
+        ("x2", "yes"),
+        ("x2", "NO"),
+        ("x3", "a"),
+        ("x3", "a"),
+    ];
+    let lines: Vec<String> = night2.iter().map(|(i, a)| beyond_double(i, a)).collect();
+    std::fs::write(&n2, ndjson(&lines)).unwrap();
+    let db = dir.path().join("h.duckdb");
+    ingest_ok(&db, &[&n1]);
+    let s = ingest_ok(&db, &[&n2]);
+    assert_eq!(
+        (s["duplicates"].as_i64(), s["conflicts"].as_i64()),
+        (Some(3), Some(2))
+    );
+    // one text per re-delivery: id, same content, the answer kept, 1e999 kept
+    let dups = query(
+        &db,
+        "SELECT concat_ws(' ', event_id, same_content, payload->>'$.uf_payload.answer',
+                          contains(payload::VARCHAR, '1e999')) AS k
+         FROM duplicate_deliveries ORDER BY event_id",
+    );
+    let seen: Vec<&str> = dups.iter().map(|d| d["k"].as_str().unwrap()).collect();
+    assert_eq!(seen, ["x1 false NO true", "x2 false NO true", "x3 true"]);
+}

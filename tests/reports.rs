@@ -86,18 +86,9 @@ fn built_in_reports_over_the_sample() {
     assert_eq!(header, ["weekday", "hour", "requests", "share"]);
     let share: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
     assert!((share - 1.0).abs() < 1e-9);
-    let days = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     let order: Vec<usize> = rows
         .iter()
-        .map(|r| days.iter().position(|d| *d == r[0]).unwrap())
+        .map(|r| WEEKDAYS.iter().position(|d| *d == r[0]).unwrap())
         .collect();
     assert!(
         order.windows(2).all(|w| w[0] <= w[1]),

@@ -6,8 +6,9 @@ use super::draw::{title, Meta, HEIGHT, MARGIN, MUTED, TOP, WIDTH};
 use super::fonts;
 use super::order::short;
 use super::spec::{Axes, Heatmap};
-use super::svg::{escape, Anchor, Style, Svg};
+use super::svg::{Anchor, Style, Svg};
 use super::units::{format, ticks, Scale, Unit};
+use crate::text::html_escape as escape;
 
 /// Stops of the colour ramp (ColorBrewer YlGnBu), low to high.
 const RAMP: [(u8, u8, u8); 5] = [

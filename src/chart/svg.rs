@@ -5,24 +5,7 @@
 use std::fmt::Write;
 
 use super::fonts::FONT_STACK;
-
-/// Escapes text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // not allowed in XML 1.0 at all
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::html_escape as escape;
 
 /// Where text sits relative to its point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,14 +14,13 @@ use crate::cli::ReportArgs;
 use crate::digest::{self, letter::ChartFile};
 use crate::load::db;
 use crate::outdir::Dated;
-use crate::output::{self, Format};
 use crate::pii::{self, Protector};
-use crate::report::decide::{self, BusinessDecision};
+use crate::report::decide;
 use crate::report::decision;
 use crate::report::definition::{self, Report};
 use crate::report::params::ReportParams;
 use crate::report::table::Table;
-use crate::report::{headline, run, zone};
+use crate::report::{headline, run, spreadsheet, zone};
 
 /// Dated report folders kept when nothing else is set.
 pub const DEFAULT_KEEP_REPORTS: usize = 30;
@@ -87,7 +86,7 @@ fn write_one(
     let path = out.join(format!("{}.csv", report.name));
     let mut file =
         std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    output::write(batches, Format::Csv, &mut file)?;
+    spreadsheet::write_batches(batches, &mut file)?;
     let table = Table::from_batches(batches);
     let chart = match chart::spec_for_with(&report, &table, ctx) {
         Ok(Some((spec, axes))) => chart::render(&report, &spec, &axes, out).map(Some),
@@ -152,41 +151,6 @@ impl ReportArgs {
     }
 }
 
-/// `config_decision.csv` and `config_pairs.csv`: every business's rows.
-fn write_decisions(decisions: &[BusinessDecision], out: &Path) -> Result<()> {
-    if decisions.is_empty() {
-        return Ok(());
-    }
-    let (mut arms, mut pairs) = decision::empty_tables();
-    for b in decisions {
-        let business = &b.comparison.business;
-        b.decision.append_rows(business, &mut arms, &mut pairs);
-        // too few answers: listed with their counts, without figures
-        for few in &b.comparison.few {
-            let mut row = vec![String::new(); arms.columns.len()];
-            row[0] = business.clone();
-            row[1] = few.name.clone();
-            row[2] = few.answered.to_string();
-            row[3] = few.interested.to_string();
-            row[9] = "false".into();
-            arms.rows.push(row);
-        }
-    }
-    write_table(&arms, &out.join("config_decision.csv"))?;
-    write_table(&pairs, &out.join("config_pairs.csv"))
-}
-
-fn write_table(table: &Table, path: &Path) -> Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-    w.write_record(&table.columns)?;
-    for row in &table.rows {
-        w.write_record(row)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
 /// Runs every report and writes the files; `verbose` lists them on stderr.
 pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let conn = db::open_read_only(&args.db)?;
@@ -212,7 +176,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let dated = Dated::new(&args.out, &stamp, args.keep_reports)
         .with_context(|| format!("cannot create a report folder in {}", args.out.display()))?;
     let out = dated.dir().to_path_buf();
-    write_decisions(&decisions, &out)?;
+    decide::write_csvs(&decisions, &out)?;
     let mut pages: Vec<Section> = Vec::new();
     let mut charts = Vec::new();
     for outcome in run::run_all(&conn, reports) {

@@ -67,11 +67,17 @@ pub fn settle(conn: &Connection) -> duckdb::Result<u64> {
     Ok(conflicts)
 }
 
-/// True when two deliveries hold the same JSON value (key order and
-/// spacing do not count).
+/// True when two deliveries hold the same JSON value: key order and
+/// spacing do not count, numbers compare as written (serde_json keeps each
+/// number's digits, so `1e999` parses and `1.0` differs from `1.00`;
+/// only the exponent's spelling does not count: `1E2` is `1e+2`). Text
+/// that does not parse is the same only byte for byte.
 fn same_content(later: &str, first: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(later).ok()
-        == serde_json::from_str::<serde_json::Value>(first).ok()
+    let parse = serde_json::from_str::<serde_json::Value>;
+    match (parse(later), parse(first)) {
+        (Ok(later), Ok(first)) => later == first,
+        _ => later == first,
+    }
 }
 
 /// Compares the later deliveries with other bytes one pair at a time (their
@@ -125,4 +131,23 @@ fn first_bounds(conn: &Connection) -> duckdb::Result<String> {
         ));
     }
     Ok(bounds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_content;
+
+    #[test]
+    fn different_payloads_are_never_same() {
+        assert!(same_content(r#"{"a":1,"b":[2]}"#, r#"{ "b":[2], "a":1 }"#));
+        assert!(!same_content(
+            r#"{"v":1e999,"answer":"yes"}"#,
+            r#"{"v":1e999,"answer":"NO"}"#
+        ));
+        assert!(!same_content(r#"{"v":1e999}"#, r#"{"v":2e999}"#));
+        assert!(!same_content(r#"{"v":1.0}"#, r#"{"v":1.00}"#));
+        assert!(same_content(r#"{"v":1E2}"#, r#"{"v":1e+2}"#));
+        assert!(!same_content("{", "}"));
+        assert!(same_content("{", "{"));
+    }
 }

@@ -70,7 +70,10 @@ pub fn move_into_place(
     }
     let holds_set: BTreeSet<&String> = holds.iter().collect();
     for old in std::fs::read_dir(&dir)?.filter_map(Result::ok) {
-        let name = old.file_name().to_string_lossy().into_owned();
+        // a name that is not UTF-8 is never one of ours
+        let Ok(name) = old.file_name().into_string() else {
+            continue;
+        };
         if name.starts_with("part-") && !holds_set.contains(&name) {
             std::fs::remove_file(old.path())?;
         }

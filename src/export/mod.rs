@@ -79,6 +79,13 @@ fn tables(conn: &Connection) -> duckdb::Result<Vec<(String, bool)>> {
 
 /// Exports the database into `opts.out`.
 pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> {
+    // DuckDB's COPY writes files by name
+    if opts.out.to_str().is_none() {
+        anyhow::bail!(
+            "{}: the export folder's path is not UTF-8 text, which DuckDB cannot write to; choose another --out",
+            opts.out.display()
+        );
+    }
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
     udf::register(conn, &opts.protector)?;

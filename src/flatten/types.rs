@@ -2,13 +2,15 @@
 //!
 //! A column's type is the narrowest that holds every value seen so far:
 //! BOOLEAN, BIGINT, DOUBLE, TIMESTAMP (epoch seconds in a column named
-//! `*_at` or `*_time`: 10-digit strings or integers), VARCHAR. Widening:
+//! `*_at` or `*_time`: whole seconds between 2000 and 2100 as integers or
+//! digit strings, by [`coerce::whole_epoch_micros`]), VARCHAR. Widening:
 //! BIGINT -> DOUBLE; any other mix -> VARCHAR. JSON null never changes a
 //! type.
 
 use std::borrow::Cow;
 
 use super::generic::Leaf;
+use crate::validate::coerce;
 
 /// SQL type of a flattened column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,14 +56,16 @@ impl ColumnType {
     pub fn of(leaf: &Leaf, column: &str) -> ColumnType {
         match leaf {
             Leaf::Bool(_) => ColumnType::Boolean,
-            Leaf::Int(i)
-                if is_epoch_name(column) && (1_000_000_000..10_000_000_000).contains(i) =>
-            {
+            Leaf::Int(i) if is_epoch_name(column) && coerce::whole_epoch_micros(*i).is_some() => {
                 ColumnType::Timestamp
             }
             Leaf::Int(_) => ColumnType::BigInt,
             Leaf::Float(_) => ColumnType::Double,
-            Leaf::Text(s) if is_epoch_name(column) && is_epoch_text(s) => ColumnType::Timestamp,
+            Leaf::Text(s)
+                if is_epoch_name(column) && coerce::whole_epoch_micros_text(s).is_some() =>
+            {
+                ColumnType::Timestamp
+            }
             Leaf::Text(_) => ColumnType::Varchar,
         }
     }
@@ -79,10 +83,6 @@ impl ColumnType {
 
 fn is_epoch_name(column: &str) -> bool {
     column.ends_with("_at") || column.ends_with("_time") || column == "at" || column == "time"
-}
-
-fn is_epoch_text(s: &str) -> bool {
-    s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A value converted for a column of a given type.
@@ -108,10 +108,13 @@ pub fn convert(leaf: &Leaf, ty: ColumnType) -> Typed<'_> {
         (ColumnType::BigInt, Leaf::Int(i)) => Typed::Int(*i),
         (ColumnType::Double, Leaf::Int(i)) => Typed::Float(*i as f64),
         (ColumnType::Double, Leaf::Float(f)) => Typed::Float(*f),
-        (ColumnType::Timestamp, Leaf::Int(i)) => Typed::Micros(i.saturating_mul(1_000_000)),
-        (ColumnType::Timestamp, Leaf::Text(s)) => match s.parse::<i64>() {
-            Ok(secs) => Typed::Micros(secs.saturating_mul(1_000_000)),
-            Err(_) => Typed::Text(Cow::Borrowed(s)),
+        (ColumnType::Timestamp, Leaf::Int(i)) => match coerce::whole_epoch_micros(*i) {
+            Some(micros) => Typed::Micros(micros),
+            None => Typed::Text(Cow::Owned(i.to_string())),
+        },
+        (ColumnType::Timestamp, Leaf::Text(s)) => match coerce::whole_epoch_micros_text(s) {
+            Some(micros) => Typed::Micros(micros),
+            None => Typed::Text(Cow::Borrowed(s)),
         },
         (_, Leaf::Text(s)) => Typed::Text(Cow::Borrowed(s)),
         (_, other) => Typed::Text(Cow::Owned(other.to_text())),
@@ -138,6 +141,16 @@ mod tests {
             Timestamp
         );
         assert_eq!(ColumnType::of(&Leaf::Int(17), "sent_time"), BigInt);
+        // milliseconds and seconds beyond 2100 are numbers, not times
+        assert_eq!(
+            ColumnType::of(&Leaf::Int(1754116200000), "sent_time"),
+            BigInt
+        );
+        assert_eq!(ColumnType::of(&Leaf::Int(9999999999), "sent_time"), BigInt);
+        assert_eq!(
+            ColumnType::of(&Leaf::Text("0999999999".into()), "x_at"),
+            Timestamp
+        );
         assert_eq!(
             ColumnType::of(&Leaf::Text("soon".into()), "sent_at"),
             Varchar

@@ -29,14 +29,32 @@ pub struct Dated {
     keep: usize,
 }
 
-/// True for names of dated folders (`2026-11-25T021500Z`, maybe `-2`).
+/// True for names of dated folders: `2026-11-25T021500Z`, maybe with a
+/// `-2` suffix. Any other name, in any script, is not one (and is never
+/// sliced: a name is only compared byte by byte).
 pub fn is_stamp(name: &str) -> bool {
+    const SHAPE: &[u8; 18] = b"dddd-dd-ddTddddddZ";
     let b = name.as_bytes();
-    b.len() >= 18
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[10] == b'T'
-        && name[..18].ends_with('Z')
+    if b.len() < SHAPE.len() {
+        return false;
+    }
+    let (stamp, suffix) = b.split_at(SHAPE.len());
+    let shaped = stamp.iter().zip(SHAPE).all(|(&c, &want)| match want {
+        b'd' => c.is_ascii_digit(),
+        want => c == want,
+    });
+    let suffixed = match suffix {
+        [] => true,
+        [b'-', n @ ..] => !n.is_empty() && n.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    shaped && suffixed
+}
+
+/// The name of a folder entry when it is text (names that are not UTF-8
+/// are never hookstat's own).
+fn text_name(entry: &std::fs::DirEntry) -> Option<String> {
+    entry.file_name().into_string().ok()
 }
 
 impl Dated {
@@ -101,8 +119,8 @@ impl Dated {
         }
         for entry in std::fs::read_dir(&self.root)? {
             let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.file_type()?.is_file() && is_flat_output(&name) {
+            let ours = text_name(&entry).is_some_and(|n| is_flat_output(&n));
+            if ours && entry.file_type()?.is_file() {
                 std::fs::remove_file(entry.path())?;
             }
         }
@@ -113,7 +131,7 @@ impl Dated {
         let mut dated: Vec<String> = std::fs::read_dir(&self.root)?
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter_map(|e| text_name(&e))
             .filter(|n| is_stamp(n) && n.as_str() != self.stamp)
             .collect();
         dated.sort();
@@ -198,5 +216,30 @@ mod tests {
         assert!(!root.join("a.csv").exists() && !root.join("index.html").exists());
         assert!(root.join("notes.txt").exists());
         assert!(is_stamp("2026-11-25T020000Z-2") && !is_stamp("latest"));
+    }
+
+    #[test]
+    fn only_stamps_are_stamps_whatever_the_script() {
+        for name in [
+            "2026-11-25T020000Z",
+            "2026-11-25T020000Z-2",
+            "2026-11-25T020000Z-17",
+        ] {
+            assert!(is_stamp(name), "{name}");
+        }
+        for name in [
+            "2026-11-25T021500é",
+            "2026-11-25T02150é",
+            "2026-11-25T020000Z-",
+            "2026-11-25T020000Zx",
+            "2026-11-25T020000Z-2é",
+            "२०२६-११-२५T०२१५००Z",
+            "٢٠٢٦-١١-٢٥T٠٢١٥٠٠Z",
+            "2026-11-25T02🙂00Z",
+            "2026-11-25 020000Z",
+            "",
+        ] {
+            assert!(!is_stamp(name), "{name}");
+        }
     }
 }

@@ -4,10 +4,13 @@
 //! such as `config_comparison` read, so that a report and the decision
 //! never disagree.
 
+use std::path::Path;
+
 use duckdb::{params, Connection};
 
 use super::decision::overlap::{self, Comparison, DayCount};
 use super::decision::{self, Decision, Options};
+use super::spreadsheet;
 use crate::pii::Protector;
 
 const DAILY_SQL: &str = include_str!("../../sql/report/arms_daily.sql");
@@ -95,4 +98,28 @@ fn store(conn: &Connection, all: &[BusinessDecision]) -> duckdb::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `config_decision.csv` and `config_pairs.csv`: every business's rows.
+pub fn write_csvs(decisions: &[BusinessDecision], out: &Path) -> anyhow::Result<()> {
+    if decisions.is_empty() {
+        return Ok(());
+    }
+    let (mut arms, mut pairs) = decision::empty_tables();
+    for b in decisions {
+        let business = &b.comparison.business;
+        b.decision.append_rows(business, &mut arms, &mut pairs);
+        // too few answers: listed with their counts, without figures
+        for few in &b.comparison.few {
+            let mut row = vec![String::new(); arms.columns.len()];
+            row[0] = business.clone();
+            row[1] = few.name.clone();
+            row[2] = few.answered.to_string();
+            row[3] = few.interested.to_string();
+            row[9] = "false".into();
+            arms.rows.push(row);
+        }
+    }
+    spreadsheet::write_table(&arms, &out.join("config_decision.csv"))?;
+    spreadsheet::write_table(&pairs, &out.join("config_pairs.csv"))
 }

@@ -9,6 +9,7 @@ pub mod definition;
 pub mod headline;
 pub mod params;
 pub mod run;
+pub mod spreadsheet;
 pub mod stats_sql;
 pub mod table;
 pub mod zone;

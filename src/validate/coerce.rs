@@ -92,6 +92,13 @@ pub fn optional_text(v: Option<&Value>) -> Coerced<String> {
 const MIN_MICROS: i64 = 946_684_800_000_000; // 2000-01-01T00:00:00Z
 const MAX_MICROS: i64 = 4_102_444_800_000_000; // 2100-01-01T00:00:00Z
 
+// What counts as an epoch, for every column: seconds (or milliseconds, in
+// the curated columns) since 1970 written as a JSON number or as ASCII
+// digits, landing between 2000 and 2100. The curated columns
+// ([`epoch_micros`]) also take milliseconds, fractions and RFC 3339 text;
+// flattened columns ([`whole_epoch_micros`]) only whole seconds, whose text
+// a TIMESTAMP column gives back exactly when it widens to VARCHAR.
+
 /// Epoch time as microseconds since 1970 (UTC). Accepts seconds or
 /// milliseconds (values of 1e11 and more are milliseconds), as JSON numbers
 /// or numeric strings, and RFC 3339 strings.
@@ -101,16 +108,14 @@ pub fn epoch_micros(v: Option<&Value>) -> Coerced<i64> {
     }
     let seconds: f64 = match v {
         Some(Value::Number(n)) => n.as_f64().ok_or(Problem::NotATimestamp)?,
-        Some(Value::String(s)) => {
-            let t = s.trim();
-            match t.parse::<f64>() {
-                Ok(x) if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') => x,
-                _ => {
-                    let dt = DateTime::parse_from_rfc3339(t).map_err(|_| Problem::NotATimestamp)?;
-                    return in_range(dt.timestamp_micros());
-                }
+        Some(Value::String(s)) => match epoch_digits(s.trim()) {
+            Some(x) => x,
+            None => {
+                let dt =
+                    DateTime::parse_from_rfc3339(s.trim()).map_err(|_| Problem::NotATimestamp)?;
+                return in_range(dt.timestamp_micros());
             }
-        }
+        },
         _ => return Err(Problem::NotATimestamp),
     };
     if !seconds.is_finite() {
@@ -125,6 +130,30 @@ pub fn epoch_micros(v: Option<&Value>) -> Coerced<i64> {
         return Err(Problem::TimestampOutOfRange);
     }
     in_range((seconds * 1e6).round() as i64)
+}
+
+/// Whole epoch seconds in range (2000 to 2100) as microseconds: the rule
+/// for integers in flattened time-named columns.
+pub fn whole_epoch_micros(seconds: i64) -> Option<i64> {
+    in_range(seconds.checked_mul(1_000_000)?).ok().flatten()
+}
+
+/// [`whole_epoch_micros`] of text that is only ASCII digits (no sign,
+/// space or fraction): the rule for strings in flattened time-named
+/// columns.
+pub fn whole_epoch_micros_text(text: &str) -> Option<i64> {
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    whole_epoch_micros(text.parse().ok()?)
+}
+
+/// A number written with ASCII digits and `.` only (no sign, no exponent).
+fn epoch_digits(t: &str) -> Option<f64> {
+    if !t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    t.parse().ok()
 }
 
 fn in_range(micros: i64) -> Coerced<i64> {
@@ -205,6 +234,39 @@ mod tests {
             c(epoch_micros, json!(1e300)),
             Err(Problem::TimestampOutOfRange)
         );
+    }
+
+    #[test]
+    fn whole_epochs_are_seconds_between_2000_and_2100() {
+        assert_eq!(whole_epoch_micros(946_684_800), Some(MIN_MICROS));
+        assert_eq!(whole_epoch_micros(946_684_799), None);
+        assert_eq!(
+            whole_epoch_micros(4_102_444_799),
+            Some(MAX_MICROS - 1_000_000)
+        );
+        assert_eq!(whole_epoch_micros(4_102_444_800), None);
+        assert_eq!(whole_epoch_micros(1_753_945_760_000), None); // milliseconds
+        assert_eq!(whole_epoch_micros(i64::MAX), None);
+        assert_eq!(
+            whole_epoch_micros_text("1753945760"),
+            Some(1_753_945_760_000_000)
+        );
+        for text in [
+            "",
+            " 1753945760",
+            "1753945760.5",
+            "+1753945760",
+            "1e9",
+            "१७५३९४५७६०",
+        ] {
+            assert_eq!(whole_epoch_micros_text(text), None, "{text}");
+        }
+        // every whole epoch is an epoch of the curated columns too, at the same instant
+        for secs in [946_684_800i64, 1_753_945_760, 4_102_444_799] {
+            let want = Ok(whole_epoch_micros(secs));
+            assert_eq!(c(epoch_micros, json!(secs)), want);
+            assert_eq!(c(epoch_micros, json!(secs.to_string())), want);
+        }
     }
 
     #[test]

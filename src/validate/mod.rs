@@ -70,30 +70,19 @@ pub fn validate(bytes: &[u8]) -> Result<ValidEvent, Invalid> {
             format!("invalid UTF-8 at byte {} of the record", e.valid_up_to()),
         )
     })?;
-    let mut issues = Vec::new();
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) if e.to_string().starts_with("number out of range") => {
-            // valid JSON whose number no double holds: keep the event
-            let (nulled, found) = numbers::null_out_of_range(text);
-            issues = found;
-            serde_json::from_str(&nulled)
-                .map_err(|e| (classify_json_error(&e), format!("JSON error: {e}")))?
-        }
-        Err(e) => return Err((classify_json_error(&e), format!("JSON error: {e}"))),
-    };
-    let Value::Object(object) = value else {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| (classify_json_error(&e), format!("JSON error: {e}")))?;
+    let Value::Object(mut object) = value else {
         return Err((
             RejectReason::NotAnObject,
             format!("expected an event object, found {}", kind_of(&value)),
         ));
     };
-    let event_id = match object.get("event_id") {
-        // beyond 2^64: the digits as delivered, not a rounded double
-        Some(Value::Number(n)) if n.is_f64() => numbers::raw_event_id(text),
-        other => identifier(other),
-    };
-    let event_id = event_id.ok_or_else(|| {
+    // valid JSON whose number no double holds: keep the event
+    let mut issues = Vec::new();
+    numbers::null_out_of_range(&mut object, &mut issues);
+    // a numeric id keeps its digits as delivered (numbers keep their text)
+    let event_id = identifier(object.get("event_id")).ok_or_else(|| {
         (
             RejectReason::MissingEventId,
             "the event has no usable event_id".to_string(),
@@ -193,6 +182,16 @@ mod tests {
             reason(b"{\"event_id\":\"a\",\"event_type\":null}"),
             RejectReason::MissingEventType
         );
+    }
+
+    #[test]
+    fn numeric_ids_keep_their_digits() {
+        let ev = validate(br#"{"event_type":"x","event_id": 12345678901234567890123 }"#).unwrap();
+        assert_eq!(ev.envelope.event_id, "12345678901234567890123");
+        let ev = validate(br#"{"event_type":"x","event_id":1.50,"v":1e999}"#).unwrap();
+        assert_eq!(ev.envelope.event_id, "1.50");
+        assert_eq!(ev.object["v"], Value::Null);
+        assert_eq!(ev.issues[0].problem, Problem::NumberOutOfRange);
     }
 
     #[test]

@@ -1,75 +1,39 @@
-//! Numbers that a double cannot hold exactly: event ids beyond 2^64 keep
-//! the digits as delivered, and numbers beyond the range of a double
-//! (`1e999`) become `null` with a field issue instead of costing the event.
+//! Numbers beyond the range of a double (`1e999`): valid JSON, kept as
+//! written in the raw payload, but no typed cell can hold them. Each
+//! becomes `null` in the parsed event with a field issue instead of
+//! costing the event.
+//!
+//! serde_json is built with `arbitrary_precision`, so every number keeps
+//! its text (digits as delivered, the exponent written `e+`/`e-`): such a
+//! number parses, and a numeric `event_id` beyond 2^64 keeps its digits.
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::coerce::Problem;
 use super::FieldIssue;
 
-/// The `event_id` of `text` exactly as written (for numeric ids).
-pub fn raw_event_id(text: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Id<'a> {
-        #[serde(borrow)]
-        event_id: &'a RawValue,
+/// Replaces every number of `object` that no double holds by `null`, and
+/// records a field issue for each (the field is the nearest key).
+pub fn null_out_of_range(object: &mut Map<String, Value>, issues: &mut Vec<FieldIssue>) {
+    for (key, value) in object.iter_mut() {
+        null_in(key, value, issues);
     }
-    let id: Id<'_> = serde_json::from_str(text).ok()?;
-    Some(id.event_id.get().trim().to_string())
 }
 
-/// `text` with every number beyond the range of a double replaced by
-/// `null`, and a field issue for each (the field is the nearest key).
-pub fn null_out_of_range(text: &str) -> (String, Vec<FieldIssue>) {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut issues = Vec::new();
-    let (mut i, mut copied) = (0, 0);
-    let mut last_string = 0..0;
-    let mut last_key = 0..0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-                last_string = start..i.min(bytes.len());
-            }
-            b':' => {
-                last_key = last_string.clone();
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i < bytes.len()
-                    && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-                {
-                    i += 1;
-                }
-                let token = &text[start..i];
-                if token.parse::<f64>().is_ok_and(f64::is_infinite) {
-                    out.push_str(&text[copied..start]);
-                    out.push_str("null");
-                    copied = i;
-                    let key = &text[last_key.clone()];
-                    let field =
-                        serde_json::from_str::<String>(key).unwrap_or_else(|_| key.to_string());
-                    issues.push(FieldIssue {
-                        field,
-                        raw_value: token.to_string(),
-                        problem: Problem::NumberOutOfRange,
-                    });
-                }
-            }
-            _ => i += 1,
+fn null_in(key: &str, value: &mut Value, issues: &mut Vec<FieldIssue>) {
+    match value {
+        Value::Number(n) if n.as_f64().is_none() => {
+            issues.push(FieldIssue {
+                field: key.to_string(),
+                raw_value: n.to_string(),
+                problem: Problem::NumberOutOfRange,
+            });
+            *value = Value::Null;
         }
+        Value::Array(items) => items.iter_mut().for_each(|v| null_in(key, v, issues)),
+        Value::Object(map) => null_out_of_range(map, issues),
+        _ => {}
     }
-    out.push_str(&text[copied..]);
-    (out, issues)
 }
 
 #[cfg(test)]
@@ -78,21 +42,21 @@ mod tests {
 
     #[test]
     fn out_of_range_numbers_become_null() {
-        let (text, issues) = null_out_of_range(r#"{"a":"1e999","x":1e999,"y":[-1E+400, 2.5]}"#);
-        assert_eq!(text, r#"{"a":"1e999","x":null,"y":[null, 2.5]}"#);
+        let text = r#"{"a":"1e999","x":1e999,"y":[-1E+400, 2.5],"z":{"w":[[1e400]]},"b":12345678901234567890123}"#;
+        let Value::Object(mut object) = serde_json::from_str(text).unwrap() else {
+            panic!("not an object")
+        };
+        let mut issues = Vec::new();
+        null_out_of_range(&mut object, &mut issues);
+        assert_eq!(
+            Value::Object(object).to_string(),
+            r#"{"a":"1e999","b":12345678901234567890123,"x":null,"y":[null,2.5],"z":{"w":[[null]]}}"#
+        );
         let fields: Vec<_> = issues
             .iter()
             .map(|i| (i.field.as_str(), i.raw_value.as_str()))
             .collect();
-        assert_eq!(fields, [("x", "1e999"), ("y", "-1E+400")]);
-    }
-
-    #[test]
-    fn numeric_ids_keep_their_digits() {
-        let text = r#"{"event_type":"x","event_id": 12345678901234567890123 }"#;
-        assert_eq!(
-            raw_event_id(text).as_deref(),
-            Some("12345678901234567890123")
-        );
+        // serde_json keeps the digits and writes the exponent `e+`/`e-`
+        assert_eq!(fields, [("x", "1e+999"), ("y", "-1e+400"), ("w", "1e+400")]);
     }
 }

@@ -170,6 +170,32 @@ pub fn report(db: &Path, out: &Path, extra: &[&str]) -> Output {
         .expect("run hookstat")
 }
 
+/// Weekday names, Monday first, as DuckDB's `dayname` writes them.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Writes `lines` as one NDJSON archive in `dir`, ingests it into
+/// `dir/h.duckdb` and runs `hookstat report --tz tz` into
+/// `dir/reports-out`, asserting success; returns the database and the
+/// `latest` report folder.
+pub fn ingest_and_report(dir: &Path, lines: &[String], tz: &str) -> (PathBuf, PathBuf) {
+    let archive = dir.join("in.ndjson");
+    std::fs::write(&archive, ndjson(lines)).unwrap();
+    let db = dir.join("h.duckdb");
+    ingest_ok(&db, &[&archive]);
+    let out = dir.join("reports-out");
+    let o = report(&db, &out, &["--tz", tz]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (db, out.join("latest"))
+}
+
 /// A CSV file as its header and rows of text.
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader =

@@ -23,6 +23,9 @@ pub enum DbError {
     /// A read-only open of a database that does not exist.
     #[error("database {0} does not exist; run `hookstat ingest` first or pass --db")]
     Missing(PathBuf),
+    /// A path that is not UTF-8 text: DuckDB opens files by name.
+    #[error("database {}: the path is not UTF-8 text, which DuckDB cannot open; rename it", .0.display())]
+    NotText(PathBuf),
     /// Anything else DuckDB reported.
     #[error("database {path}: {source}")]
     Duckdb {
@@ -68,6 +71,7 @@ fn config() -> duckdb::Result<Config> {
 /// schema. `memory_limit` caps DuckDB's buffer pool (e.g. `256MB`); data
 /// already written is evicted instead of kept in memory.
 pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbError> {
+    text_path(path)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
             return Err(DbError::Duckdb {
@@ -85,6 +89,14 @@ pub fn open_for_write(path: &Path, memory_limit: &str) -> Result<Connection, DbE
         .map_err(|e| DbError::from_duckdb(path, e))?;
     apply_schema(&conn).map_err(|e| DbError::from_duckdb(path, e))?;
     Ok(conn)
+}
+
+/// A database path DuckDB can open: UTF-8 text.
+fn text_path(path: &Path) -> Result<(), DbError> {
+    match path.to_str() {
+        Some(_) => Ok(()),
+        None => Err(DbError::NotText(path.to_path_buf())),
+    }
 }
 
 /// Creates what is missing of the schema: the fixed tables from their
@@ -109,6 +121,7 @@ pub fn open_existing_for_write(path: &Path, memory_limit: &str) -> Result<Connec
 
 /// Opens an existing database read-only (for `query`, `schema`, `report`).
 pub fn open_read_only(path: &Path) -> Result<Connection, DbError> {
+    text_path(path)?;
     if !path.exists() {
         return Err(DbError::Missing(path.to_path_buf()));
     }
