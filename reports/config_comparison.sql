@@ -8,7 +8,7 @@
 -- x_label: configuration
 -- y_label: interest rate minus the leader's
 -- y_unit: points
--- color: x
+-- color: config
 -- reference: best_config
 -- reference_value: best_rate
 -- reference_unit: percent
@@ -23,6 +23,7 @@ SELECT CASE WHEN (SELECT count(DISTINCT business) FROM report_decision) > 1
        cs_low,
        cs_high,
        p_always_valid AS p_value,
-       leads
+       leads,
+       config
 FROM report_decision
 ORDER BY business, interest_rate DESC, config;

@@ -33,7 +33,20 @@ fn elements(svg: &str, element: &str) -> Vec<(BTreeMap<String, String>, String)>
         .skip(1)
         .filter_map(|part| {
             let (tag, rest) = part.split_once('>')?;
-            Some((attributes(tag), rest.split('<').next()?.to_string()))
+            // the text content, without inner markup such as `<tspan>`
+            let content = rest.split(&format!("</{element}>")).next()?;
+            let text = content
+                .split('<')
+                .enumerate()
+                .map(|(i, p)| {
+                    if i == 0 {
+                        p
+                    } else {
+                        p.split_once('>').map_or("", |x| x.1)
+                    }
+                })
+                .collect::<String>();
+            Some((attributes(tag), text))
         })
         .collect()
 }

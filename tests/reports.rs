@@ -74,9 +74,16 @@ fn built_in_reports_over_the_sample() {
             "cs_low",
             "cs_high",
             "p_value",
-            "leads"
+            "leads",
+            "config"
         ]
     );
+    for r in &rows {
+        assert!(
+            r[0].starts_with(&r[10]),
+            "the label names the configuration: {r:?}"
+        );
+    }
     assert!(
         rows[0][0].starts_with(&rows[0][2]),
         "the best config comes first"

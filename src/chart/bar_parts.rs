@@ -164,13 +164,15 @@ pub(super) fn label_values(
     sub: f64,
     thick: f64,
 ) {
-    let hi_whisker = bars.whiskers.as_ref().and_then(|w| w[i].1);
+    let (lo_whisker, hi_whisker) = bars.whiskers.as_ref().map_or((None, None), |w| w[i]);
     for (j, (v, text)) in labels.iter().enumerate() {
         if text.is_empty() || (!geo.horizontal && fonts::width(text, 12.5) > geo.band) {
             continue;
         }
-        let end = match hi_whisker {
-            Some(h) if *v >= 0.0 => v.max(h),
+        // beyond the whisker on the bar's side, so that no line crosses it
+        let end = match (lo_whisker, hi_whisker) {
+            (_, Some(h)) if *v >= 0.0 => v.max(h),
+            (Some(l), _) if *v < 0.0 => v.min(l),
             _ => *v,
         };
         let shift = if bars.stacked {

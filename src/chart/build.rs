@@ -170,9 +170,8 @@ impl<'a> Header<'a> {
         unit: Unit,
         counts: Option<Counts>,
     ) -> Bars {
-        let by_category = self.report.get("color").map(str::trim) == Some("x");
         Bars {
-            category_colors: by_category.then(|| self.colors(&categories)),
+            category_colors: self.category_colors(&categories),
             categories,
             series,
             whiskers,
@@ -180,6 +179,21 @@ impl<'a> Header<'a> {
             unit,
             counts,
             reference: None,
+        }
+    }
+
+    /// Bar colours per category under the `color` header: `x` colours
+    /// each category as its name; a column name colours each row's bar as
+    /// that column's value (a configuration keeps its colour when the
+    /// category also names its business), when each row is one category.
+    fn category_colors(&self, categories: &[String]) -> Option<Vec<String>> {
+        match self.report.get("color").map(str::trim)? {
+            "x" => Some(self.colors(categories)),
+            name => {
+                let col = self.table.columns.iter().position(|c| c == name)?;
+                let names = self.table.texts(col);
+                (names.len() == categories.len()).then(|| self.colors(&names))
+            }
         }
     }
 

@@ -64,6 +64,38 @@ pub fn font_for(c: char) -> Option<usize> {
     parsed().iter().position(|f| f.glyph_id(c).0 != 0)
 }
 
+/// `text` split where it changes between Devanagari (its Unicode blocks)
+/// and other scripts, as (is Devanagari, run): spaces and joiners stay in
+/// the run they are in.
+/// The rasteriser shapes a text with one font and falls back per glyph
+/// only when both fonts give as many glyphs, which Devanagari's conjuncts
+/// never do; a chart therefore names the Devanagari font for such a run.
+pub fn devanagari_runs(text: &str) -> Vec<(bool, &str)> {
+    let mut runs: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let neutral = c.is_whitespace() || matches!(c, '\u{200C}' | '\u{200D}');
+        if neutral {
+            continue;
+        }
+        let devanagari = matches!(c, '\u{0900}'..='\u{097F}' | '\u{A8E0}'..='\u{A8FF}' | '\u{1CD0}'..='\u{1CFF}');
+        match current {
+            Some(d) if d != devanagari => {
+                runs.push((d, &text[start..i]));
+                start = i;
+                current = Some(devanagari);
+            }
+            None => current = Some(devanagari),
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        runs.push((current.unwrap_or(false), &text[start..]));
+    }
+    runs
+}
+
 /// Approximate width in pixels of `text` at `size` px (advance widths of
 /// the font each character falls back to; used for layout only, the
 /// rasteriser shapes the real text).
@@ -101,6 +133,24 @@ pub fn fit(text: &str, size: f64, max: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devanagari_runs_split_where_the_script_changes() {
+        assert_eq!(
+            devanagari_runs("बाद में कॉल · 3f6a2c1e"),
+            vec![(true, "बाद में कॉल "), (false, "· 3f6a2c1e")]
+        );
+        assert_eq!(
+            devanagari_runs("Diwali 🎉 Promo"),
+            vec![(false, "Diwali 🎉 Promo")]
+        );
+        assert_eq!(
+            devanagari_runs("A क्षत्रिय B"),
+            vec![(false, "A "), (true, "क्षत्रिय "), (false, "B")]
+        );
+        assert_eq!(devanagari_runs("−12.3 pp"), vec![(false, "−12.3 pp")]);
+        assert_eq!(devanagari_runs(""), vec![]);
+    }
 
     #[test]
     fn the_database_holds_exactly_the_families_the_svg_names() {

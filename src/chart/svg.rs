@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::fonts::FONT_STACK;
+use super::fonts::{devanagari_runs, DEVANAGARI_FAMILY, FONT_STACK};
 use crate::text::html_escape as escape;
 
 /// Where text sits relative to its point.
@@ -204,7 +204,7 @@ role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{FONT_STACK}
             n(y),
             n(style.size),
             style.color,
-            escape(text)
+            text_content(text)
         );
     }
 
@@ -213,6 +213,29 @@ role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{FONT_STACK}
         self.out.push_str("</svg>\n");
         self.out
     }
+}
+
+/// The escaped content of a `<text>`: a text mixing Devanagari with other
+/// scripts names the Devanagari font for its Devanagari runs, so that the
+/// PNG draws them (see `fonts::devanagari_runs`); other texts as they are.
+fn text_content(text: &str) -> String {
+    let runs = devanagari_runs(text);
+    if runs.len() < 2 {
+        return escape(text);
+    }
+    let mut out = String::new();
+    for (devanagari, run) in runs {
+        if devanagari {
+            let _ = write!(
+                out,
+                "<tspan font-family=\"'{DEVANAGARI_FAMILY}', {FONT_STACK}\">{}</tspan>",
+                escape(run)
+            );
+        } else {
+            out.push_str(&escape(run));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
