@@ -18,6 +18,7 @@ use crate::report::headline::Headline;
 use crate::report::params::ReportParams;
 use crate::report::table::Table;
 use crate::report::zone::ReportZone;
+use webfonts::PAGE_FONT_STACK;
 
 /// Rows shown per table on the page (the CSV has all).
 const MAX_ROWS: usize = 200;
@@ -55,7 +56,7 @@ pub struct PageInfo<'a> {
 }
 
 const STYLE: &str = "\
-*{box-sizing:border-box}body{font-family:system-ui,'Noto Sans','Noto Sans Devanagari','Noto Emoji',sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.4}\
+*{box-sizing:border-box}body{margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.4}\
 h1{margin-bottom:.2em}h2{border-bottom:1px solid #dde;padding-bottom:.2em;margin-top:1.8em}\
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:13px;margin:1em 0}\
 td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f0f3f7;white-space:normal;vertical-align:bottom}td.t,th.t{text-align:left}\
@@ -98,7 +99,7 @@ pub fn page(info: &PageInfo<'_>) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>hookstat report</title><style>{STYLE}</style></head><body><header><h1>Call Me Back and feedback report</h1>"
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>hookstat report</title><style>body{{font-family:{PAGE_FONT_STACK}}}{STYLE}</style></head><body><header><h1>Call Me Back and feedback report</h1>"
     );
     let _ = write!(
         s,

@@ -38,11 +38,17 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
+/// The page's fonts when it embeds none: the reader's system font, then
+/// the embedded families by name (installed ones are used).
+pub const PAGE_FONT_STACK: &str =
+    "system-ui,'Noto Sans','Noto Sans Devanagari','Noto Emoji',sans-serif";
+
 /// `<style>` with the `@font-face` rules `text` needs (empty when it needs
 /// none).
 pub fn faces(text: &str) -> String {
     let used: BTreeSet<char> = text.chars().filter(|c| !c.is_ascii()).collect();
     let mut css = String::new();
+    let mut families = Vec::new();
     for (index, (family, bytes)) in embedded().iter().enumerate().skip(1) {
         let mut chars: BTreeSet<char> = used
             .iter()
@@ -67,12 +73,19 @@ pub fn faces(text: &str) -> String {
             "@font-face{{font-family:'{family}';src:url(data:font/ttf;base64,{}) format('truetype');unicode-range:{range};font-display:block}}",
             base64(&font)
         );
+        families.push(format!("'{family}'"));
     }
     if css.is_empty() {
-        css
-    } else {
-        format!("<style>{css}</style>")
+        return css;
     }
+    // the embedded families first: their unicode-range holds only the
+    // characters Noto Sans lacks, so Latin text keeps the system font, and
+    // no system fallback that lacks those characters draws them (Chromium
+    // drew a box in the first table of a page otherwise)
+    format!(
+        "<style>{css}body{{font-family:{},{PAGE_FONT_STACK}}}</style>",
+        families.join(",")
+    )
 }
 
 #[cfg(test)]
@@ -86,6 +99,7 @@ mod tests {
         let css = faces("<td>शाम के स्लॉट 🌙</td>");
         assert_eq!(css.matches("@font-face").count(), 2);
         assert!(css.contains("font-family:'Noto Sans Devanagari'"));
+        assert!(css.contains("body{font-family:'Noto Sans Devanagari','Noto Emoji',system-ui,"));
         assert!(css.contains("font-family:'Noto Emoji'"));
         assert!(css.contains("U+1F319"), "the moon's code point");
         assert!(!css.contains("U+61"), "Latin is left to the reader's fonts");
