@@ -18,9 +18,11 @@ pub fn hookstat() -> Command {
     cmd
 }
 
-/// A key file for the tests' hashes, outside the user's home.
+/// A key file for the tests' hashes, outside the user's home: one per test
+/// process, in cargo's scratch folder of the build (not the system's
+/// temporary folder, where every run would leave one behind).
 pub fn test_key_file() -> PathBuf {
-    std::env::temp_dir()
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("hookstat-tests-{}", std::process::id()))
         .join("pii.key")
 }
