@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::escape;
-use crate::chart::fonts::FONT_STACK;
+use crate::chart::fonts::{self, FONT_STACK};
 use crate::chart::units::{self, Unit};
 use crate::report::decide::BusinessDecision;
 use crate::report::decision::{combined, Decision, MIN_ANSWERED};
@@ -114,23 +114,35 @@ fn intervals(s: &mut String, d: &Decision) {
     let lo = rows.iter().map(|r| r.2).fold(0.0f64, f64::min);
     let hi = rows.iter().map(|r| r.3).fold(0.0f64, f64::max);
     let span = (hi - lo).max(1e-9);
-    let (left, width, row_h) = (200.0, 320.0, 28.0);
+    // narrow enough that its text stays readable at phone width (about
+    // 11 px at 390 px), labels as wide as the longest name needs
+    let (total, font, row_h) = (460.0, 13.0, 28.0);
+    let names: Vec<String> = rows.iter().map(|r| fonts::fit(r.0, font, 170.0)).collect();
+    let label_w = names
+        .iter()
+        .map(|n| fonts::width(n, font))
+        .fold(40.0, f64::max);
+    let left = label_w + 14.0;
+    let width = total - left - 70.0;
     let x = |v: f64| left + (v - lo) / span * width;
     let height = 40.0 + row_h * rows.len() as f64;
     let _ = write!(
         s,
-        "<figure class=\"chart\"><svg viewBox=\"0 0 620 {height}\" width=\"100%\" style=\"max-width:620px\" role=\"img\" aria-label=\"Difference to {} with always-valid 95% intervals\" font-family=\"{FONT_STACK}\" font-size=\"12\">",
+        "<figure class=\"chart\"><svg viewBox=\"0 0 {total} {height}\" width=\"100%\" style=\"max-width:540px\" role=\"img\" aria-label=\"Difference to {} with always-valid 95% intervals\" font-family=\"{FONT_STACK}\" font-size=\"{font}\">",
         escape(&d.arms[0].name)
     );
     let zero = x(0.0);
+    let leader = fonts::fit(&format!("= {}", d.arms[0].name), font, total - 10.0);
+    let half = fonts::width(&leader, font) / 2.0;
+    let under = zero.clamp(half + 2.0, (total - half - 2.0).max(half + 2.0));
     let _ = write!(
         s,
-        "<line x1=\"{zero:.1}\" y1=\"8\" x2=\"{zero:.1}\" y2=\"{:.1}\" stroke=\"#555\" stroke-dasharray=\"3 3\"/><text x=\"{zero:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+        "<line x1=\"{zero:.1}\" y1=\"8\" x2=\"{zero:.1}\" y2=\"{:.1}\" stroke=\"#555\" stroke-dasharray=\"3 3\"/><text x=\"{under:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
         height - 22.0,
         height - 6.0,
-        escape(&format!("= {}", d.arms[0].name))
+        escape(&leader)
     );
-    for (i, (name, diff, low, high)) in rows.iter().enumerate() {
+    for (i, ((_, diff, low, high), name)) in rows.iter().zip(&names).enumerate() {
         let y = 20.0 + row_h * i as f64;
         let clear = *high < 0.0;
         let colour = if clear { "#b00020" } else { "#1f5fa8" };
