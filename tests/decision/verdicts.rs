@@ -35,11 +35,18 @@ fn clear_verdict() {
     let s = d.pairs[0].sequential.unwrap();
     close(s.low, 0.061 - h, 1e-12);
     close(s.high, 0.061 + h, 1e-12);
-    // the uplift relative to the runner-up: 0.061 / 0.481
+    // the uplift relative to the runner-up: 0.542 / 0.481 - 1, its interval
+    // the same sequence on ln(0.542 / 0.481) with the delta-method standard
+    // error sqrt((1 - .542) / 5420 + (1 - .481) / 4810) = 0.013871
     let (u, lo, hi) = d.uplift.unwrap();
-    close(u, 0.061 / 0.481, 1e-12);
-    close(lo, (0.061 - h) / 0.481, 1e-12);
-    close(hi, (0.061 + h) / 0.481, 1e-12);
+    close(u, 0.542 / 0.481 - 1.0, 1e-12);
+    let se_log = ((1.0f64 - 0.542) / 5420.0 + (1.0 - 0.481) / 4810.0).sqrt();
+    close(se_log, 0.013871, 1e-6);
+    let h_log = h / d.pairs[0].sequential.unwrap().se * se_log;
+    let ratio = (0.542f64 / 0.481).ln();
+    close(lo, (ratio - h_log).exp() - 1.0, 1e-12);
+    close(hi, (ratio + h_log).exp() - 1.0, 1e-12);
+    assert!(lo > 0.0 && lo < u && u < hi);
     assert_eq!(
         d.verdict,
         format!(

@@ -177,10 +177,7 @@ pub fn decide_with(arms: &[Arm], options: &Options) -> Result<Decision, Decision
         _ => Outcome::NotYetClear,
     };
     let first = pairs.first().and_then(|p| p.sequential);
-    let uplift = first.and_then(|s| {
-        let base = results[1].rate.filter(|r| *r > 0.0)?;
-        Some((s.diff / base, s.low / base, s.high / base))
-    });
+    let uplift = first.and_then(|_| sequential::relative(counts[0], counts[1], m, options.nstar));
     let pending = match (outcome, first) {
         (Outcome::NotYetClear | Outcome::TooEarly, Some(s)) => {
             // the pair's share of the compared configurations' daily answers

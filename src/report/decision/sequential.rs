@@ -94,6 +94,30 @@ pub fn compare(a: (u64, u64), b: (u64, u64), m: usize, nstar: f64) -> Option<Seq
     })
 }
 
+/// The relative uplift of `a` over `b`, rate(a) / rate(b) - 1, with its
+/// always-valid interval at level alpha / `m`: the same confidence sequence
+/// on the log of the ratio, whose standard error by the delta method is
+/// sqrt((1 - pa) / xa + (1 - pb) / xb), mapped back with exp; None when a
+/// side has no interested answer (no ratio to take the log of).
+pub fn relative(a: (u64, u64), b: (u64, u64), m: usize, nstar: f64) -> Option<(f64, f64, f64)> {
+    let ((xa, na), (xb, nb)) = (a, b);
+    if xa == 0 || xb == 0 {
+        return None;
+    }
+    let (pa, pb) = (xa as f64 / na as f64, xb as f64 / nb as f64);
+    let se = ((1.0 - pa) / xa as f64 + (1.0 - pb) / xb as f64).sqrt();
+    let ratio = (pa / pb).ln();
+    if se <= 0.0 || !se.is_finite() {
+        return Some((pa / pb - 1.0, pa / pb - 1.0, pa / pb - 1.0));
+    }
+    let h = half_width(se, (na + nb) as f64, rho2(nstar), ALPHA / m.max(1) as f64);
+    Some((
+        pa / pb - 1.0,
+        (ratio - h).exp() - 1.0,
+        (ratio + h).exp() - 1.0,
+    ))
+}
+
 /// Answers in all (at the same split and standard deviation) at which a
 /// true difference of `diff` would reach the edge of the interval: the
 /// smallest N' >= N with half_width(se sqrt(N / N'), N') <= |diff|; None

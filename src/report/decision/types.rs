@@ -149,7 +149,9 @@ pub struct Decision {
     /// Index of the runner-up (always 1 when present).
     pub runner_up: Option<usize>,
     /// Leader against runner-up relative to the runner-up's rate:
-    /// (uplift, low, high) as fractions, from the always-valid interval.
+    /// (uplift, low, high) as fractions: the leader's rate over the
+    /// runner-up's, minus 1, with the always-valid interval of the log of
+    /// that ratio (delta method) at the corrected level.
     pub uplift: Option<(f64, f64, f64)>,
     /// While not yet clear: what it would take.
     pub pending: Option<Pending>,
