@@ -23,6 +23,8 @@ fn the_digest_is_sent_to_a_real_smtp_server() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(received.len(), 1, "one message: {err}");
     let got = &received[0];
+    // smtp:// to this machine: plain SMTP, no TLS
+    assert!(got.tls.is_none(), "{:?}", got.tls);
     assert_eq!(
         got.auth,
         Some(("reports@example.com".into(), PASSWORD.into()))

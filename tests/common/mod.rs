@@ -239,3 +239,4 @@ pub fn parquet(out: &Path, table: &str) -> String {
 }
 pub mod mail_night;
 pub mod smtp;
+pub mod smtp_tls;
