@@ -1,12 +1,15 @@
 //! The `[mail]` section of the configuration and what it resolves to: the
 //! server (`smtps://` implicit TLS, `smtp://` STARTTLS, plain SMTP only to
-//! this machine), sender, recipients, and the password, read from a file
-//! or an environment variable, never from the TOML text.
+//! this machine), sender, recipients, the password, read from a file or
+//! an environment variable, never from the TOML text, and extra trusted
+//! root certificates for a relay whose certificate a private CA signed.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 use serde::Deserialize;
 
 /// `[mail]` as written in the TOML file (every key but `server`, `from`
@@ -27,6 +30,9 @@ pub struct MailConfig {
     pub password_file: Option<PathBuf>,
     /// Environment variable holding the password.
     pub password_env: Option<String>,
+    /// PEM file of one or more CA certificates trusted for the server's
+    /// TLS besides the built-in roots (a relay with a private CA).
+    pub ca_file: Option<PathBuf>,
     /// How long to wait for the server (`60s` when absent).
     pub timeout: Option<String>,
 }
@@ -80,6 +86,9 @@ pub struct MailSettings {
     pub to: Vec<String>,
     /// Login, when a user is set.
     pub login: Option<Login>,
+    /// The PEM text of `ca_file`, checked: extra trusted roots for the
+    /// server's TLS (None: the built-in roots only).
+    pub ca_pem: Option<Vec<u8>>,
     /// Connection and command timeout.
     pub timeout: Duration,
 }
@@ -122,17 +131,22 @@ pub fn parse_server(url: &str) -> Result<Server> {
     })
 }
 
+/// `file` as given when absolute, else relative to `base`.
+fn relative(base: &Path, file: &Path) -> PathBuf {
+    if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        base.join(file)
+    }
+}
+
 /// The password from `password_file` (relative to `base`) or
 /// `password_env`; an error names which one failed, never the password.
 fn password(config: &MailConfig, base: &Path) -> Result<Option<String>> {
     match (&config.password_file, &config.password_env) {
         (Some(_), Some(_)) => bail!("[mail]: set password_file or password_env, not both"),
         (Some(file), None) => {
-            let path = if file.is_absolute() {
-                file.clone()
-            } else {
-                base.join(file)
-            };
+            let path = relative(base, file);
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("[mail] password_file {}", path.display()))?;
             Ok(Some(text.trim_end_matches(['\r', '\n']).to_string()))
@@ -144,9 +158,39 @@ fn password(config: &MailConfig, base: &Path) -> Result<Option<String>> {
     }
 }
 
+/// The PEM text of `ca_file` (relative to `base`) when set: at least one
+/// certificate, each one usable as a trust anchor for `server`'s TLS. An
+/// error names the key and the path.
+fn ca_pem(config: &MailConfig, base: &Path, server: &Server) -> Result<Option<Vec<u8>>> {
+    let Some(file) = &config.ca_file else {
+        return Ok(None);
+    };
+    let path = relative(base, file);
+    let key = format!("[mail] ca_file {}", path.display());
+    if server.security == Security::LocalPlain {
+        bail!(
+            "{key}: the server {}:{} is plain SMTP on this machine, without TLS (ca_file is for smtps:// or smtp:// to another host)",
+            server.host,
+            server.port
+        );
+    }
+    let pem = std::fs::read(&path).with_context(|| key.clone())?;
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("{key}: not a PEM file of certificates: {e}"))?;
+    if certificates.is_empty() {
+        bail!("{key}: no certificate in it (expected PEM blocks \"-----BEGIN CERTIFICATE-----\")");
+    }
+    // the same parameters `send` builds: each certificate must parse
+    super::tls_parameters(&server.host, Some(&pem))
+        .map_err(|e| anyhow::anyhow!("{key}: not a usable CA certificate: {e}"))?;
+    Ok(Some(pem))
+}
+
 impl MailConfig {
-    /// Checks the section; `send` false (a dry run) needs no server or
-    /// password. Relative paths are relative to `base` (the file's folder).
+    /// Checks the section; `send` false (a dry run) needs no server,
+    /// password or CA file (none is read). Relative paths are relative to
+    /// `base` (the file's folder).
     pub fn resolve(&self, base: &Path, send: bool) -> Result<MailSettings> {
         let from = self.from.clone().context("[mail]: `from` is missing")?;
         let to = self.to.clone().unwrap_or_default();
@@ -180,11 +224,16 @@ impl MailConfig {
             }
             _ => None,
         };
+        let ca_pem = match &server {
+            Some(server) => ca_pem(self, base, server)?,
+            None => None,
+        };
         Ok(MailSettings {
             server,
             from,
             to,
             login,
+            ca_pem,
             timeout,
         })
     }
@@ -237,5 +286,77 @@ mod tests {
         assert!(c.resolve(dir.path(), false).unwrap().login.is_none());
         c.to = Some(vec![]);
         assert!(c.resolve(dir.path(), false).is_err());
+    }
+
+    #[test]
+    fn extra_roots_come_from_a_pem_file_beside_the_configuration() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+        let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        // two CAs in one file
+        std::fs::write(
+            dir.path().join("roots.pem"),
+            read("ca.pem") + &read("other-ca.pem"),
+        )
+        .unwrap();
+        let mut c: MailConfig = toml::from_str(
+            "server = \"smtps://relay.internal\"\nfrom = \"r@example.com\"\nto = [\"m@example.com\"]\nca_file = \"roots.pem\"\n",
+        )
+        .unwrap();
+        let s = c.resolve(dir.path(), true).unwrap();
+        let pem = String::from_utf8(s.ca_pem.unwrap()).unwrap();
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 2);
+        // an absolute path is taken as it is
+        c.ca_file = Some(fixtures.join("ca.pem"));
+        assert!(c.resolve(dir.path(), true).unwrap().ca_pem.is_some());
+        // none: the built-in roots only
+        c.ca_file = None;
+        assert!(c.resolve(dir.path(), true).unwrap().ca_pem.is_none());
+
+        let error = |c: &MailConfig| c.resolve(dir.path(), true).unwrap_err();
+        let missing = dir.path().join("missing.pem");
+        c.ca_file = Some("missing.pem".into());
+        let err = format!("{:#}", error(&c));
+        assert!(
+            err.contains(&format!("[mail] ca_file {}", missing.display())),
+            "{err}"
+        );
+        // text, a private key, and a certificate block that is not one
+        let garbage = [
+            (
+                "garbage.pem",
+                "not a certificate\n".to_string(),
+                "no certificate",
+            ),
+            ("key.pem", read("server.key"), "no certificate"),
+            (
+                "broken.pem",
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(),
+                "not a usable CA certificate",
+            ),
+            (
+                "bad-base64.pem",
+                "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n".into(),
+                "not a PEM file",
+            ),
+        ];
+        for (name, text, says) in garbage {
+            std::fs::write(dir.path().join(name), text).unwrap();
+            c.ca_file = Some(name.into());
+            let err = error(&c).to_string();
+            let path = dir.path().join(name);
+            assert!(
+                err.starts_with(&format!("[mail] ca_file {}", path.display())),
+                "{err}"
+            );
+            assert!(err.contains(says), "{name}: {err}");
+        }
+        // plain SMTP to this machine has no TLS to trust anything for
+        c.ca_file = Some("roots.pem".into());
+        c.server = Some("smtp://localhost:25".into());
+        assert!(error(&c).to_string().contains("without TLS"));
+        // a dry run reads no CA file
+        c.ca_file = Some("missing.pem".into());
+        assert!(c.resolve(dir.path(), false).unwrap().ca_pem.is_none());
     }
 }

@@ -3,7 +3,8 @@
 //! part, then `multipart/related` with the HTML part and the charts as
 //! inline PNG parts the HTML names by `cid:`. Every message is also
 //! written as a `.eml` file, sent or not, so a failed send loses nothing.
-//! `config.rs` checks the `[mail]` section.
+//! The server's certificate is checked against the built-in roots and the
+//! `ca_file` ones. `config.rs` checks the `[mail]` section.
 
 pub mod config;
 
@@ -13,7 +14,7 @@ use anyhow::{Context, Result};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 
 pub use config::{MailConfig, MailSettings, Security, Server};
@@ -76,15 +77,26 @@ pub fn write_eml(message: &Message, path: &Path) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The TLS parameters for `host`: the built-in (Mozilla) roots, and the
+/// certificates of `ca_pem` (PEM, one or more) as extra trusted roots.
+pub fn tls_parameters(host: &str, ca_pem: Option<&[u8]>) -> Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(host.to_string());
+    if let Some(pem) = ca_pem {
+        builder = builder.add_root_certificate(Certificate::from_pem(pem)?);
+    }
+    Ok(builder.build_rustls()?)
+}
+
 /// Sends `message` through the configured server.
 pub fn send(settings: &MailSettings, message: &Message) -> Result<()> {
     let server = settings
         .server
         .as_ref()
         .context("no mail server configured")?;
+    let roots = settings.ca_pem.as_deref();
     let tls = match server.security {
-        Security::ImplicitTls => Tls::Wrapper(TlsParameters::new(server.host.clone())?),
-        Security::StartTls => Tls::Required(TlsParameters::new(server.host.clone())?),
+        Security::ImplicitTls => Tls::Wrapper(tls_parameters(&server.host, roots)?),
+        Security::StartTls => Tls::Required(tls_parameters(&server.host, roots)?),
         Security::LocalPlain => Tls::None,
     };
     let mut transport = SmtpTransport::builder_dangerous(server.host.clone())
@@ -95,9 +107,11 @@ pub fn send(settings: &MailSettings, message: &Message) -> Result<()> {
         transport =
             transport.credentials(Credentials::new(login.user.clone(), login.password.clone()));
     }
+    // lettre's message already ends with its cause: said once, not as a
+    // chain that repeats it
     transport
         .build()
         .send(message)
-        .with_context(|| format!("sending through {}:{}", server.host, server.port))?;
+        .map_err(|e| anyhow::anyhow!("sending through {}:{}: {e}", server.host, server.port))?;
     Ok(())
 }

@@ -237,4 +237,6 @@ pub fn parquet(out: &Path, table: &str) -> String {
         out.display()
     )
 }
+pub mod mail_night;
 pub mod smtp;
+pub mod smtp_tls;

@@ -1,11 +1,12 @@
 //! A real SMTP server on 127.0.0.1 for the tests, written here over a TCP
 //! socket (EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT),
 //! that records what it received; it can refuse the message with 554 on
-//! DATA. It stops by itself after a minute. Also a small MIME reader
-//! (headers, multipart, base64 and quoted-printable) independent of the
-//! crate that wrote the message.
+//! DATA. It stops by itself after a minute. The session runs over any
+//! byte stream: the plain socket here, TLS in `smtp_tls.rs`. Also a small
+//! MIME reader (headers, multipart, base64 and quoted-printable)
+//! independent of the crate that wrote the message.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -25,6 +26,30 @@ pub struct Received {
     pub rcpt_to: Vec<String>,
     /// The message (dot-unstuffed), empty when refused.
     pub data: Vec<u8>,
+    /// The session's TLS, when it ran over TLS.
+    pub tls: Option<TlsSeen>,
+}
+
+/// What the server saw of a session's TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsSeen {
+    /// The protocol version (`TLSv1_3`).
+    pub version: String,
+    /// The name the client asked for (SNI), if it sent one.
+    pub server_name: Option<String>,
+}
+
+/// What one connection gave: its transactions, or why it ended before the
+/// SMTP session (a TLS handshake the client broke off).
+pub type Connection = Result<Vec<Received>, String>;
+
+/// Everything the server saw.
+#[derive(Debug, Default)]
+pub struct Log {
+    /// The transactions of every session.
+    pub received: Vec<Received>,
+    /// Why connections ended before their session, in order.
+    pub failures: Vec<String>,
 }
 
 /// The running server.
@@ -32,18 +57,27 @@ pub struct SmtpServer {
     /// Its port on 127.0.0.1.
     pub port: u16,
     stop: Arc<AtomicBool>,
-    handle: JoinHandle<Vec<Received>>,
+    handle: JoinHandle<Log>,
 }
 
-/// Starts a server; `refuse` answers DATA with 554.
+/// Starts a server of plain SMTP; `refuse` answers DATA with 554.
 pub fn start(refuse: bool) -> SmtpServer {
+    serve(move |stream| Ok(session(stream, refuse)))
+}
+
+/// Starts a server that hands each accepted connection to `connection`,
+/// one at a time, until stopped or a minute has passed.
+pub fn serve<F>(connection: F) -> SmtpServer
+where
+    F: Fn(TcpStream) -> Connection + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let handle = std::thread::spawn(move || {
-        let mut got = Vec::new();
+        let mut log = Log::default();
         let deadline = Instant::now() + Duration::from_secs(60);
         while !flag.load(Ordering::Relaxed) && Instant::now() < deadline {
             match listener.accept() {
@@ -52,12 +86,15 @@ pub fn start(refuse: bool) -> SmtpServer {
                     stream
                         .set_read_timeout(Some(Duration::from_secs(20)))
                         .unwrap();
-                    got.extend(session(stream, refuse));
+                    match connection(stream) {
+                        Ok(received) => log.received.extend(received),
+                        Err(why) => log.failures.push(why),
+                    }
                 }
                 Err(_) => std::thread::sleep(Duration::from_millis(20)),
             }
         }
-        got
+        log
     });
     SmtpServer { port, stop, handle }
 }
@@ -65,64 +102,81 @@ pub fn start(refuse: bool) -> SmtpServer {
 impl SmtpServer {
     /// Stops the server and returns what it received.
     pub fn finish(self) -> Vec<Received> {
+        self.finish_log().received
+    }
+
+    /// Stops the server and returns everything it saw.
+    pub fn finish_log(self) -> Log {
         self.stop.store(true, Ordering::Relaxed);
         self.handle.join().expect("server thread")
     }
 }
 
-fn session(stream: TcpStream, refuse: bool) -> Vec<Received> {
-    let mut out = stream.try_clone().unwrap();
+/// Writes a reply; false when the connection is gone.
+fn say<S: Write>(reader: &mut BufReader<S>, text: &str) -> bool {
+    let out = reader.get_mut();
+    out.write_all(text.as_bytes()).is_ok() && out.flush().is_ok()
+}
+
+/// Reads one line into `line`; false at the end or on an error.
+fn read<S: Read>(reader: &mut BufReader<S>, line: &mut String) -> bool {
+    line.clear();
+    matches!(reader.read_line(line), Ok(n) if n > 0)
+}
+
+/// One SMTP session over `stream` (plain or TLS) until QUIT or the end;
+/// `refuse` answers DATA with 554.
+pub fn session<S: Read + Write>(stream: S, refuse: bool) -> Vec<Received> {
     let mut reader = BufReader::new(stream);
-    let mut say = |text: &str| out.write_all(text.as_bytes()).is_ok();
+    let reader = &mut reader;
     let mut done = Vec::new();
     let mut cur = Received::default();
-    say("220 127.0.0.1 hookstat-test ESMTP\r\n");
+    say(reader, "220 127.0.0.1 hookstat-test ESMTP\r\n");
     let mut line = String::new();
-    let read = |reader: &mut BufReader<TcpStream>, line: &mut String| {
-        line.clear();
-        matches!(reader.read_line(line), Ok(n) if n > 0)
-    };
-    while read(&mut reader, &mut line) {
+    while read(reader, &mut line) {
         let cmd = line.trim_end().to_string();
         let upper = cmd.to_ascii_uppercase();
         if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             cur.ehlo = cmd[4..].trim().to_string();
-            say("250-127.0.0.1\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
+            say(
+                reader,
+                "250-127.0.0.1\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
+            );
         } else if upper.starts_with("AUTH PLAIN") {
             let mut arg = cmd[10..].trim().to_string();
             if arg.is_empty() {
-                say("334 \r\n");
-                read(&mut reader, &mut line);
+                say(reader, "334 \r\n");
+                read(reader, &mut line);
                 arg = line.trim().to_string();
             }
             let raw = base64(&arg);
             let parts: Vec<&[u8]> = raw.split(|b| *b == 0).collect();
             let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
             cur.auth = Some((text(parts[1]), text(parts[2])));
-            say("235 2.7.0 accepted\r\n");
+            say(reader, "235 2.7.0 accepted\r\n");
         } else if upper.starts_with("AUTH LOGIN") {
-            say("334 VXNlcm5hbWU6\r\n");
-            read(&mut reader, &mut line);
+            say(reader, "334 VXNlcm5hbWU6\r\n");
+            read(reader, &mut line);
             let user = String::from_utf8_lossy(&base64(line.trim())).into_owned();
-            say("334 UGFzc3dvcmQ6\r\n");
-            read(&mut reader, &mut line);
+            say(reader, "334 UGFzc3dvcmQ6\r\n");
+            read(reader, &mut line);
             let pw = String::from_utf8_lossy(&base64(line.trim())).into_owned();
             cur.auth = Some((user, pw));
-            say("235 2.7.0 accepted\r\n");
+            say(reader, "235 2.7.0 accepted\r\n");
         } else if upper.starts_with("MAIL FROM:") {
             cur.mail_from = cmd[10..].split_whitespace().next().unwrap_or("").into();
-            say("250 2.1.0 ok\r\n");
+            say(reader, "250 2.1.0 ok\r\n");
         } else if upper.starts_with("RCPT TO:") {
             cur.rcpt_to.push(cmd[8..].trim().to_string());
-            say("250 2.1.5 ok\r\n");
+            say(reader, "250 2.1.5 ok\r\n");
         } else if upper == "DATA" {
             if refuse {
-                say("554 5.7.1 message refused by policy\r\n");
+                say(reader, "554 5.7.1 message refused by policy\r\n");
                 continue;
             }
-            say("354 end with <CRLF>.<CRLF>\r\n");
+            say(reader, "354 end with <CRLF>.<CRLF>\r\n");
             let mut data = Vec::new();
-            while read(&mut reader, &mut line) {
+            while read(reader, &mut line) {
                 if line == ".\r\n" || line == ".\n" {
                     break;
                 }
@@ -131,14 +185,14 @@ fn session(stream: TcpStream, refuse: bool) -> Vec<Received> {
             }
             cur.data = data;
             done.push(std::mem::take(&mut cur));
-            say("250 2.0.0 queued\r\n");
+            say(reader, "250 2.0.0 queued\r\n");
         } else if upper == "RSET" || upper == "NOOP" {
-            say("250 2.0.0 ok\r\n");
+            say(reader, "250 2.0.0 ok\r\n");
         } else if upper == "QUIT" {
-            say("221 2.0.0 bye\r\n");
+            say(reader, "221 2.0.0 bye\r\n");
             break;
         } else {
-            say("502 5.5.2 unknown command\r\n");
+            say(reader, "502 5.5.2 unknown command\r\n");
         }
     }
     done
