@@ -16,7 +16,9 @@ SELECT CASE WHEN (SELECT count(DISTINCT business) FROM report_decision) > 1
             THEN config || ' · ' || left(business, 8)
             ELSE config END AS cmb_config_name,
        business,
-       leader AS best_config,
+       CASE WHEN (SELECT count(DISTINCT business) FROM report_decision) > 1
+            THEN leader || ' · ' || left(business, 8)
+            ELSE leader END AS best_config,
        interest_rate,
        leader_rate AS best_rate,
        diff,

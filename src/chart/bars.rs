@@ -215,13 +215,12 @@ fn panel(
             row.3,
             &tooltip(bars, i, 0, first.unwrap_or(0.0)),
         );
-        if bars.reference.as_ref().is_some_and(|r| r.category == i) {
+        if let Some(r) = bars.references.iter().find(|r| r.category == i) {
             let color = bars
                 .category_colors
                 .as_ref()
                 .map_or(AXIS, |c| c[i].as_str());
-            let label = bars.reference.as_ref().map_or("", |r| r.label.as_str());
-            reference(svg, &geo, i, (label, color), (lo, hi));
+            reference(svg, &geo, i, (r.label.as_str(), color), (lo, hi));
             continue;
         }
         let mut base = 0.0;

@@ -143,7 +143,7 @@ impl<'a> Header<'a> {
         let categories = self.table.texts(x);
         let counts = self.counts(None)?;
         let mut bars = self.finish_bars(categories, series, whiskers, stacked, unit, counts);
-        bars.reference = self.reference(&bars.categories)?;
+        bars.references = self.references(&bars.categories)?;
         Ok(bars)
     }
 
@@ -178,7 +178,7 @@ impl<'a> Header<'a> {
             stacked,
             unit,
             counts,
-            reference: None,
+            references: Vec::new(),
         }
     }
 
@@ -197,28 +197,33 @@ impl<'a> Header<'a> {
         }
     }
 
-    /// The category named by the `reference` column (first row), labelled
-    /// with its `reference_value`.
-    fn reference(&self, categories: &[String]) -> Result<Option<Reference>, String> {
+    /// The categories named by their own row's `reference` column (the
+    /// row of each group's leader), labelled with that row's
+    /// `reference_value`.
+    fn references(&self, categories: &[String]) -> Result<Vec<Reference>, String> {
         let Some(col) = self.optional("reference")? else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        let Some(name) = self.table.rows.first().map(|r| r[col].clone()) else {
-            return Ok(None);
-        };
-        let Some(category) = categories.iter().position(|c| *c == name) else {
-            return Ok(None);
-        };
-        let value = match self.optional("reference_value")? {
-            Some(v) => self.table.numbers(v)[0],
-            None => None,
+        let values = match self.optional("reference_value")? {
+            Some(v) => self.table.numbers(v),
+            None => vec![None; self.table.rows.len()],
         };
         let unit = self.unit("reference_unit")?;
-        let label = match value {
-            Some(v) => format!("best: {}", format(unit, v)),
-            None => "best".to_string(),
-        };
-        Ok(Some(Reference { category, label }))
+        let mut out = Vec::new();
+        for (row, value) in self.table.rows.iter().zip(values) {
+            let Some(category) = categories.iter().position(|c| *c == row[col]) else {
+                continue;
+            };
+            if out.iter().any(|r: &Reference| r.category == category) {
+                continue;
+            }
+            let label = match value {
+                Some(v) => format!("best: {}", format(unit, v)),
+                None => "best".to_string(),
+            };
+            out.push(Reference { category, label });
+        }
+        Ok(out)
     }
 
     /// One panel per series (their scales differ: days vs seconds).

@@ -52,8 +52,9 @@ pub struct Bars {
     pub unit: Unit,
     /// n per category, if the table has one.
     pub counts: Option<Counts>,
-    /// The category the others are compared with.
-    pub reference: Option<Reference>,
+    /// The categories the others are compared with (one per group, e.g.
+    /// the leader of each business).
+    pub references: Vec<Reference>,
 }
 
 /// A grid of cells coloured by value.

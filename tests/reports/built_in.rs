@@ -70,6 +70,17 @@ fn built_in_reports_over_the_sample() {
         "the best config comes first"
     );
     assert!(rows.iter().all(|r| r[5].parse::<f64>().unwrap() <= 0.0));
+    // each business's leader is drawn as the reference with its rate, the
+    // others as bars
+    let svg = std::fs::read_to_string(out.join("latest").join("config_comparison.svg")).unwrap();
+    let leaders: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == r[2]).collect();
+    let businesses: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(leaders.len(), businesses.len(), "one leader per business");
+    for l in &leaders {
+        let rate = l[4].parse::<f64>().unwrap() * 100.0;
+        let mark = format!(">best: {rate:.1}%</text>");
+        assert!(svg.contains(&mark), "no {mark} in the chart");
+    }
     let (header, rows) = read_csv(&out.join("latest").join("popular_slots.csv"));
     assert_eq!(header, ["weekday", "hour", "requests", "share"]);
     let share: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
