@@ -28,6 +28,14 @@ pub struct MailSummary {
     pub to: Vec<String>,
 }
 
+impl MailSummary {
+    /// The line the commands print: "sent: <subject> (<eml>)" or "saved: …".
+    pub fn line(&self) -> String {
+        let how = if self.sent { "sent" } else { "saved" };
+        format!("{how}: {} ({})", self.subject, self.eml)
+    }
+}
+
 /// The `[mail]` settings and `[strict] alerts` of a configuration file
 /// (`report --settings`); other keys are not used by `report`.
 pub fn from_config(path: Option<&Path>, dry_run: bool) -> Result<(Option<MailSettings>, bool)> {

@@ -33,7 +33,11 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let outcome = report(&args.options()?, !args.quiet)?;
     let mut problems = outcome.problems();
     if let Some(settings) = &mail {
-        problems.extend(super::mail::stage(settings, &outcome, !args.mail_dry_run).err());
+        match super::mail::stage(settings, &outcome, !args.mail_dry_run) {
+            Ok(m) if !args.quiet => eprintln!("  mail                 {}", m.line()),
+            Ok(_) => {}
+            Err(e) => problems.push(e),
+        }
     }
     if strict_alerts {
         problems.extend(super::mail::alert_problems(&outcome));

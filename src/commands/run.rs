@@ -123,8 +123,7 @@ fn print_summary(args: &RunArgs, summary: &RunSummary) -> Result<()> {
             eprintln!("  alert         {}", a.message);
         }
         if let Some(m) = &summary.mail {
-            let how = if m.sent { "sent" } else { "saved" };
-            eprintln!("  mail          {how}: {} ({})", m.subject, m.eml);
+            eprintln!("  mail          {}", m.line());
         }
         if let Some(e) = &summary.export {
             eprintln!(

@@ -1,6 +1,7 @@
 //! The subject line: the one thing that matters, e.g. "hookstat 3 Dec:
 //! 48,210 requests, Evening Slots leads +6.1 pts" or "hookstat 3 Dec: NO
-//! NEW EVENTS for 2 days", with the number of alerts when there are any.
+//! NEW EVENTS for 2 days", with the number of alerts when there are any;
+//! with several businesses the lead names its business.
 //!
 //! The leader comes from the configuration decision the report wrote
 //! (`config_decision.csv`), read by [`lead_from_decision`] alone, so that a
@@ -24,6 +25,9 @@ pub struct Lead {
     pub runner_up: Option<(String, f64)>,
     /// The decision calls the lead clear.
     pub clear: bool,
+    /// The business it leads in (its first 8 characters), when the
+    /// decision covers several: each business has its own decision.
+    pub business: Option<String>,
 }
 
 impl Lead {
@@ -37,14 +41,20 @@ impl Lead {
     /// "Evening Slots leads +6.1 pts" (a clear lead), "Evening Slots
     /// ahead +2.0 pts, not yet clear", "A and B tie", "A is the only
     /// configuration".
+    /// With several businesses, the business follows the leader's name
+    /// ("Evening Slots at 91c173bb leads +6.1 pts").
     pub fn words(&self) -> String {
+        let leader = match &self.business {
+            Some(b) => format!("{} at {b}", self.leader),
+            None => self.leader.clone(),
+        };
         match (&self.runner_up, self.points()) {
             (Some((other, _)), Some(p)) if p.abs() < 0.05 => {
-                format!("{} and {other} tie", self.leader)
+                format!("{leader} and {other} tie")
             }
-            (Some(_), Some(p)) if self.clear => format!("{} leads +{p:.1} pts", self.leader),
-            (Some(_), Some(p)) => format!("{} ahead +{p:.1} pts, not yet clear", self.leader),
-            _ => format!("{} is the only configuration", self.leader),
+            (Some(_), Some(p)) if self.clear => format!("{leader} leads +{p:.1} pts"),
+            (Some(_), Some(p)) => format!("{leader} ahead +{p:.1} pts, not yet clear"),
+            _ => format!("{leader} is the only configuration"),
         }
     }
 }
@@ -75,11 +85,15 @@ pub fn lead_from_decision(folder: &Path) -> Option<Lead> {
         .iter()
         .find(|r| r.get(business) == leader.get(business) && r.get(name) == leader.get(vs))
         .and_then(|r| Some((r.get(name)?.to_string(), rate_of(r)?)));
+    let several = rows.iter().any(|r| r.get(business) != leader.get(business));
     Some(Lead {
         leader: leader.get(name)?.to_string(),
         rate: rate_of(leader)?,
         runner_up,
         clear: leader.get(leads) == Some("true"),
+        business: several
+            .then(|| leader.get(business).map(|b| b.chars().take(8).collect()))
+            .flatten(),
     })
 }
 
@@ -111,4 +125,39 @@ pub fn subject(facts: &Facts, lead: Option<&Lead>, now: DateTime<Utc>) -> String
         n => parts.push(format!("{n} ALERTS")),
     }
     format!("hookstat {date}: {}", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "business,config,answered,interested,interest_rate,ci_low,ci_high,p_best,expected_loss,leads,vs";
+
+    fn lead(rows: &[&str]) -> Lead {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::iter::once(HEADER)
+            .chain(rows.iter().copied())
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.path().join("config_decision.csv"), text).unwrap();
+        lead_from_decision(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn the_lead_names_its_business_only_when_there_are_several() {
+        let one = lead(&[
+            "91c173bb-28d8,Evening,100,60,0.6,,,,,false,Default",
+            "91c173bb-28d8,Default,100,50,0.5,,,,,false,Evening",
+        ]);
+        assert_eq!(one.business, None);
+        assert_eq!(one.words(), "Evening ahead +10.0 pts, not yet clear");
+        let two = lead(&[
+            "3f6a2c1e-7b4d,Evening,100,60,0.6,,,,,false,Default",
+            "3f6a2c1e-7b4d,Default,100,50,0.5,,,,,false,Evening",
+            "91c173bb-28d8,Promo,900,630,0.7,,,,,true,Default",
+            "91c173bb-28d8,Default,900,450,0.5,,,,,false,Promo",
+        ]);
+        // the business with a clear leader comes first
+        assert_eq!(two.words(), "Promo at 91c173bb leads +20.0 pts");
+    }
 }
