@@ -41,6 +41,20 @@ fn breakdown(map: &BTreeMap<String, u64>) -> String {
 }
 
 impl IngestSummary {
+    /// The summary as it may leave the machine: event types (names that
+    /// may carry a phone number) and unreadable paths protected like every
+    /// other output.
+    pub fn protected(mut self, protector: &crate::pii::Protector) -> IngestSummary {
+        self.counts.inserted_by_type = std::mem::take(&mut self.counts.inserted_by_type)
+            .into_iter()
+            .map(|(k, v)| (protector.name(&k).into_owned(), v))
+            .collect();
+        for entry in &mut self.unreadable_entries {
+            *entry = protector.text(entry).into_owned();
+        }
+        self
+    }
+
     /// The human-readable summary (several lines, no trailing newline).
     pub fn to_text(&self) -> String {
         let c = &self.counts;

@@ -39,7 +39,7 @@ pub struct RunSummary {
 /// Runs the night and prints one summary.
 pub fn run(args: &RunArgs) -> Result<Outcome> {
     let night = plan(args)?;
-    let ingested = ingest::ingest(&night.ingest)?;
+    let ingested = ingest::ingest(&night.ingest)?.protected(&night.report.protector);
     if !args.quiet && !args.json {
         eprintln!("{}", ingested.to_text());
     }

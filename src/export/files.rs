@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::state::Written;
+use super::manifest::PiiManifest;
+use super::state::{ExportState, Written};
 
 /// The folder of one partition of `table`.
 pub fn partition_dir(out: &Path, table: &str, folder: &str) -> PathBuf {
@@ -79,4 +80,36 @@ pub fn move_into_place(
         }
     }
     Ok(holds)
+}
+
+/// Removes what the export holds of tables that are not among `folders`
+/// (tables gone from the database, names written before phone numbers in
+/// names were protected): their recorded partitions, then their folder
+/// when nothing else is in it, and their state and manifest entries.
+pub fn remove_tables(
+    out: &Path,
+    folders: &[String],
+    state: &mut ExportState,
+    manifest: &mut PiiManifest,
+) -> Result<()> {
+    let gone: Vec<String> = state
+        .tables
+        .keys()
+        .filter(|k| !folders.contains(k))
+        .cloned()
+        .collect();
+    for name in gone {
+        let Some(mut record) = state.tables.remove(&name) else {
+            continue;
+        };
+        // a name from the state file, never a path
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            continue;
+        }
+        remove_stale(out, &name, &Counts::new(), &mut record.partitions)?;
+        // only an empty folder goes: files that are not ours stay
+        let _ = std::fs::remove_dir(out.join(&name));
+    }
+    manifest.tables.retain(|name, _| folders.contains(name));
+    Ok(())
 }

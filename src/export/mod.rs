@@ -123,12 +123,13 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
         protector.country_code(),
         crate::pii::RULES_VERSION
     );
-    for (table, is_child) in all {
+    let folders = folder_names(&all, protector);
+    for ((table, is_child), folder) in all.iter().cloned().zip(&folders) {
         if opts.tables.as_ref().is_some_and(|w| !w.contains(&table)) {
             continue;
         }
         summary.tables += 1;
-        let counts = &mut state.tables.entry(table.clone()).or_default().content;
+        let counts = &mut state.tables.entry(folder.clone()).or_default().content;
         let shape = TableShape::of(
             conn,
             &table,
@@ -145,11 +146,18 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
         let target = partitions::Target {
             out: &opts.out,
             table: &table,
+            folder,
             shape: &shape,
             now_run,
             writers: &writers,
         };
         partitions::export_table(conn, &target, &mut state, &mut summary)?;
+    }
+    if opts.tables.is_none() {
+        // tables exported before under another folder name (a name with a
+        // phone number written before names were protected, a dropped
+        // table): their folders go, so no old name stays in the export
+        files::remove_tables(&opts.out, &folders, &mut state, &mut manifest)?;
     }
     manifest.policy = protector.policy;
     manifest.key_id = protector.key.as_ref().map(|k| k.id.clone());
@@ -158,4 +166,23 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
     manifest.write(&opts.out)?;
     state.write(&opts.out)?;
     Ok(summary)
+}
+
+/// Each table's folder in the export: its name with phone numbers
+/// protected, made unique (masked numbers of two tables may read alike).
+fn folder_names(tables: &[(String, bool)], protector: &Protector) -> Vec<String> {
+    let mut used = std::collections::BTreeSet::new();
+    tables
+        .iter()
+        .map(|(table, _)| {
+            let base = protector.name(table).into_owned();
+            let mut name = base.clone();
+            let mut n = 1;
+            while !used.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            name
+        })
+        .collect()
 }

@@ -29,6 +29,9 @@ pub struct Target<'a> {
     pub out: &'a Path,
     /// The table.
     pub table: &'a str,
+    /// Its folder in the export (the table's name with phone numbers
+    /// protected), which also keys the export's state and manifest.
+    pub folder: &'a str,
     /// What it reads and writes.
     pub shape: &'a TableShape,
     /// The newest run in the database.
@@ -62,9 +65,13 @@ pub fn export_table(
     summary: &mut ExportSummary,
 ) -> Result<()> {
     let Target {
-        out, table, shape, ..
+        out,
+        table,
+        folder: name,
+        shape,
+        ..
     } = *target;
-    let record = state.tables.entry(table.to_string()).or_default();
+    let record = state.tables.entry(name.to_string()).or_default();
     let since = record.through_run;
     let newer = newer_counts(conn, table, shape, record, target.now_run)?;
     // what a rewrite reads: a child table joins its event type's root
@@ -85,11 +92,11 @@ pub fn export_table(
             }
         }
     };
-    remove_stale(out, table, &parts, &mut record.partitions)?;
+    remove_stale(out, name, &parts, &mut record.partitions)?;
     let mut rewrite = Vec::new();
     let mut add = Vec::new();
     for (folder, (day, rows)) in parts {
-        let dir = partition_dir(out, table, &folder);
+        let dir = partition_dir(out, name, &folder);
         let kept = record.partitions.get(&folder).filter(|w| {
             w.signature == shape.signature && w.files.iter().all(|f| dir.join(f).exists())
         });
@@ -129,7 +136,7 @@ pub fn export_table(
         Some(since),
         summary,
     )?);
-    let record = state.tables.entry(table.to_string()).or_default();
+    let record = state.tables.entry(name.to_string()).or_default();
     record.partitions.extend(written);
     record.through_run = target.now_run;
     Ok(())

@@ -102,7 +102,8 @@ impl TableShape {
                 signature: String::new(),
             }
         };
-        let mut earlier = manifest.tables.get(table).cloned().unwrap_or_default();
+        let out_name = protector.name(table).into_owned();
+        let mut earlier = manifest.tables.get(&out_name).cloned().unwrap_or_default();
         for column in manifest::stored_phone_columns(conn, table)? {
             earlier.insert(column, Decision::Phone);
         }
@@ -129,7 +130,7 @@ impl TableShape {
             .into_iter()
             .map(|(name, d)| (protector.name(&name).into_owned(), d))
             .collect();
-        manifest.tables.insert(table.to_string(), named);
+        manifest.tables.insert(out_name, named);
         let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n}:{t}")).collect();
         shape.signature = format!(
             "{:016x}",

@@ -32,7 +32,7 @@ pub(super) fn write(
         return Ok(Vec::new());
     }
     let Target {
-        out, table, shape, ..
+        out, folder, shape, ..
     } = *target;
     let staging = copy_changed(conn, target, changed, source, since)?;
     let prefix = match since {
@@ -41,7 +41,7 @@ pub(super) fn write(
     };
     let mut written = Vec::new();
     for c in changed {
-        let files = move_into_place(&staging, out, table, &c.folder, &prefix, &c.kept)?;
+        let files = move_into_place(&staging, out, folder, &c.folder, &prefix, &c.kept)?;
         let record = Written {
             rows: c.total,
             signature: shape.signature.clone(),
@@ -70,7 +70,10 @@ fn copy_changed(
     since: Option<i64>,
 ) -> Result<PathBuf> {
     let Target {
-        out, table, shape, ..
+        out,
+        folder: table,
+        shape,
+        ..
     } = *target;
     let staging = out.join(format!(".staging-{table}"));
     if staging.exists() {

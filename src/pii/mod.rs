@@ -75,7 +75,7 @@ impl PiiPolicy {
 
 /// Version of the detection rules: a partition exported under other
 /// rules is written again.
-pub const RULES_VERSION: u32 = 2;
+pub const RULES_VERSION: u32 = 3;
 
 /// Default calling code of national numbers (the home of the plan).
 pub const DEFAULT_COUNTRY_CODE: &str = "91";

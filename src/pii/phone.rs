@@ -212,12 +212,14 @@ fn is_space(c: char) -> bool {
 /// The phone numbers inside free text: byte ranges and normal forms.
 /// A number is a run of digits (any script) and separators, with an
 /// optional `+` in front, that is not glued to a word (`a9876543210`),
-/// not part of a UUID, and that [`normalize`] takes.
+/// not part of a UUID, and that [`normalize`] takes. `_` separates words
+/// as a space does (`survey_9876543210`, `call_9876543210_at`), in text as
+/// in names: identifiers carry numbers too.
 pub fn find_in_text(text: &str, plan: &Plan, times: Times) -> Vec<(Range<usize>, String)> {
     let b = text.as_bytes();
     let cs: Vec<(usize, char)> = text.char_indices().collect();
     let at = |k: usize| cs.get(k).map_or(text.len(), |c| c.0);
-    let glue = |c: char| c.is_ascii_alphanumeric() || c == '_' || digits::is_digit(c);
+    let glue = |c: char| c.is_ascii_alphanumeric() || digits::is_digit(c);
     let mut found = Vec::new();
     let mut k = 0;
     while k < cs.len() {
@@ -253,7 +255,7 @@ pub fn find_in_text(text: &str, plan: &Plan, times: Times) -> Vec<(Range<usize>,
         }
         let glued_after = cs
             .get(last_digit)
-            .is_some_and(|&(_, c)| c.is_ascii_alphabetic() || c == '_');
+            .is_some_and(|&(_, c)| c.is_ascii_alphabetic());
         let span = pos..at(last_digit);
         if starts_with_date(&ascii_text(&text[span.clone()])) {
             // a date is not a number, but what follows it may be one
