@@ -12,6 +12,7 @@
 -- reference: best_config
 -- reference_value: best_rate
 -- reference_unit: percent
+-- format: interest_rate=percent, best_rate=percent, diff=points, cs_low=points, cs_high=points
 SELECT CASE WHEN (SELECT count(DISTINCT business) FROM report_decision) > 1
             THEN config || ' · ' || left(business, 8)
             ELSE config END AS cmb_config_name,

@@ -1,5 +1,5 @@
 -- title: Interest rate by Call Me Back configuration
--- description: Share of users who said they are interested, per configuration, with a 95% Wilson interval. Requests without an answer count as unknown.
+-- description: Share of users who said they are interested, per configuration, with a 95% Wilson interval, over all businesses and days together. Requests without an answer count as unknown. Configurations that ran at different businesses or on different days are not compared like for like here: the decision above compares each business's configurations over their shared days.
 -- chart: bars
 -- x: cmb_config_name
 -- y: interest_rate

@@ -45,13 +45,15 @@ fn figures(facts: &Facts) -> Vec<(&'static str, String)> {
 }
 
 fn data_through(facts: &Facts) -> String {
-    match facts.tonight.newest {
-        Some(t) => format!(
+    // in the report's zone, as the page says it
+    match (facts.tonight.newest, facts.zone.parse::<chrono_tz::Tz>()) {
+        (Some(t), Ok(tz)) => format!(
             "Data through {} ({})",
-            t.format("%Y-%m-%d %H:%M UTC"),
+            t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
             facts.zone
         ),
-        None => "No events loaded yet".into(),
+        (Some(t), Err(_)) => format!("Data through {}", t.format("%Y-%m-%d %H:%M UTC")),
+        (None, _) => "No events loaded yet".into(),
     }
 }
 

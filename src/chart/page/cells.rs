@@ -53,7 +53,7 @@ pub fn show(report: Option<&Report>, column: &str) -> Show {
                     if u.trim() == "pvalue" {
                         return Show::PValue;
                     }
-                    if let Ok(unit) = Unit::parse(u) {
+                    if let Ok(unit) = Unit::parse(u.trim()) {
                         return Show::Unit(unit);
                     }
                 }
@@ -152,6 +152,20 @@ mod tests {
         assert_eq!(s("cmb_config_name", "CMB <b>"), "CMB <b>");
         assert_eq!(s("client", "919876543210"), "********3210");
         assert_eq!(s("requests", ""), "");
+    }
+
+    #[test]
+    fn the_format_header_names_units_with_or_without_spaces() {
+        let r = crate::report::definition::parse(
+            "t",
+            "t.sql",
+            "-- format: cs_low=points, cs_high = points,best=percent\nSELECT 1",
+        )
+        .unwrap();
+        let s = |c: &str, v: &str| cell(show(Some(&r), c), v);
+        assert_eq!(s("cs_low", "-0.3892"), "−38.9 pp");
+        assert_eq!(s("cs_high", "0.122"), "+12.2 pp");
+        assert_eq!(s("best", "0.5"), "50.0%");
     }
 
     #[test]
