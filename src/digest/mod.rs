@@ -1,7 +1,7 @@
 //! Stage 6b, digest: the facts of the morning digest, read from the
 //! database after the night's ingest: what tonight's run loaded
 //! ([`Tonight`]), what changed in the data's shape ([`changes`]) and what
-//! looks wrong against earlier weeks ([`alerts`]). The page, the mail
+//! looks wrong against earlier weeks ([`alerts`], [`volume`]). The page, the mail
 //! (`letter.rs`, `html.rs`) and `run --json` show the same facts; every
 //! value that comes from the data passes the run's [`Protector`].
 //!
@@ -13,6 +13,7 @@ pub mod changes;
 pub mod html;
 pub mod letter;
 pub mod subject;
+pub mod volume;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
