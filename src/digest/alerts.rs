@@ -1,7 +1,14 @@
 //! What looks wrong, per business account (`client_account_id`) and event
 //! type, against a robust baseline: the median and the median absolute
-//! deviation (MAD) of earlier values.
+//! deviation (MAD) of earlier values; and stale data.
 //!
+//! - **Stale data** (`stale`, first when set): the newest event is older
+//!   than `stale_after`. The report's headline decides this and words it
+//!   ([`crate::report::headline::Stale`]); the flag carries its message,
+//!   no account, event type or baseline, the newest event's local date as
+//!   `day`, its age in hours as `value` and the allowed age in hours as
+//!   `high`. It is already a problem of the night by itself (exit 1), so
+//!   `[strict] alerts` does not count it a second time.
 //! - **Volume** (`drop`, `spike`, [`super::volume`]): the events of the day
 //!   (the local date of the newest event) up to the newest event's local
 //!   time of day, and the events of the whole day before it, each against
@@ -28,6 +35,8 @@ use chrono_tz::Tz;
 use duckdb::{params, Connection};
 use serde::Serialize;
 
+use crate::report::headline::Stale;
+
 /// Weeks of the volume baseline.
 pub const WEEKS: i64 = 8;
 /// Earlier runs of the share baseline.
@@ -44,22 +53,23 @@ pub const MIN_SHARE_RISE: f64 = 0.02;
 /// One flag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
-    /// `drop`, `spike`, `field_issue_share` or `quarantine_share`.
+    /// `stale`, `drop`, `spike`, `field_issue_share` or `quarantine_share`.
     pub kind: &'static str,
     /// Business account (None: all accounts).
     pub account: Option<String>,
     /// Event type (None: all types).
     pub event_type: Option<String>,
-    /// The day counted (volume) or None (shares are per run).
+    /// The day counted (volume), the newest event's local date (stale) or
+    /// None (shares are per run).
     #[serde(serialize_with = "super::date_text")]
     pub day: Option<NaiveDate>,
-    /// Tonight's value: events, or a share (fraction).
+    /// Tonight's value: events, a share (fraction) or an age in hours.
     pub value: f64,
     /// Median of the baseline.
     pub median: f64,
     /// The usual range: below `low` or above `high` is flagged.
     pub low: f64,
-    /// Upper end of the usual range.
+    /// Upper end of the usual range (stale: the allowed age in hours).
     pub high: f64,
     /// The baseline values, oldest first.
     pub baseline: Vec<f64>,
@@ -124,16 +134,38 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// Reads the flags of tonight's run `run`: the volume around the newest
-/// event in `tz` (the connection has `local_ts` for `tz`), then the
-/// shares.
+/// The flag of stale data, as the report's headline words it; `newest`
+/// is the newest event's creation time, `tz` the report zone.
+pub fn stale(stale: &Stale, newest: Option<DateTime<Utc>>, tz: Tz) -> Alert {
+    let hours = |d: std::time::Duration| d.as_secs_f64() / 3600.0;
+    Alert {
+        kind: "stale",
+        account: None,
+        event_type: None,
+        day: newest.map(|t| t.with_timezone(&tz).date_naive()),
+        value: stale.age.map_or(0.0, hours),
+        median: 0.0,
+        low: 0.0,
+        high: hours(stale.limit),
+        baseline: Vec::new(),
+        message: stale.message.clone(),
+    }
+}
+
+/// Reads the flags of tonight's run `run`: `stale` first, then the volume
+/// around the newest event in `tz` (the connection has `local_ts` for
+/// `tz`), then the shares.
 pub fn read(
     conn: &Connection,
     run: i64,
     newest: Option<DateTime<Utc>>,
     tz: Tz,
+    stale_data: Option<&Stale>,
 ) -> Result<Vec<Alert>> {
-    let mut alerts = Vec::new();
+    let mut alerts: Vec<Alert> = stale_data
+        .map(|s| stale(s, newest, tz))
+        .into_iter()
+        .collect();
     if let Some(t) = newest {
         alerts.extend(super::volume::read(
             conn,
