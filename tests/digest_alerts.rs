@@ -1,17 +1,19 @@
 //! "What looks wrong" beyond tonight's partial day, through the binary
 //! with archives built here: a business silent for the whole previous day
 //! when the night runs shortly after midnight (a `drop` for that day,
-//! besides the partial-day check of the new day). Expected values come
-//! from the test's own construction.
+//! besides the partial-day check of the new day), and stale data (a
+//! `stale` flag in `run --json`, counted in the mail's subject and listed
+//! in its "What looks wrong", one problem line for the night). Expected
+//! values come from the test's own construction.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use common::mail_night;
+use common::mail_night::{self, archives, config_for, expected_subjects};
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const A: &str = "aaaaaaaa-1111-4000-8000-000000000001";
 const B: &str = "bbbbbbbb-2222-4000-8000-000000000002";
@@ -119,4 +121,85 @@ fn a_business_silent_all_of_the_previous_day_is_flagged_after_midnight() {
     assert_eq!(alerts.len(), 3, "{alerts:?}");
     let page = std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
     assert!(page.contains("0 Call Me Back requests on Sun 31 Aug, usual"));
+}
+
+#[test]
+fn stale_data_is_an_alert_of_the_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (night1, night2) = archives(dir.path());
+    // every event was created on Sun 28 Sep 2025 10:00 UTC: stale at 2 days
+    let config = config_for(dir.path(), "smtp://127.0.0.1:9", "");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("stale_after = \"2d\"\n{text}\n[strict]\nalerts = true\n"),
+    )
+    .unwrap();
+    ingest_ok(&dir.path().join("night.duckdb"), &[&night1]);
+    let (code, s, err) = mail_night::run(&config, &night2, &["--mail-dry-run"]);
+    assert_eq!(code, 1, "stale data fails the night: {err}");
+    // the flag, worded as the report's warning
+    let warning = s["report"]["stale"].as_str().unwrap();
+    let newest = chrono::DateTime::from_timestamp(1_759_053_600, 0).unwrap();
+    let days = (chrono::Utc::now() - newest).num_days();
+    assert!(
+        warning.starts_with("The newest event (2025-09-28 10:00 UTC) is ")
+            && (warning.contains(&format!("is {days} days old"))
+                || warning.contains(&format!("is {} days old", days + 1)))
+            && warning.contains("more than the 2 days allowed"),
+        "{warning}"
+    );
+    let alerts = s["alerts"].as_array().unwrap();
+    assert_eq!(
+        alerts.len(),
+        1,
+        "two nights: nothing else to flag: {alerts:?}"
+    );
+    let stale = &alerts[0];
+    assert_eq!(stale["kind"], "stale");
+    assert_eq!(stale["message"], warning);
+    assert_eq!(stale["account"], Value::Null);
+    assert_eq!(stale["event_type"], Value::Null);
+    assert_eq!(stale["day"], "2025-09-28");
+    assert_eq!(stale["high"], 48.0);
+    let hours = stale["value"].as_f64().unwrap();
+    assert!(hours > 24.0 * days as f64 && hours < 24.0 * (days + 1) as f64 + 1.0);
+    // one problem for it, though [strict] alerts is on
+    let problems = s["problems"].as_array().unwrap();
+    assert_eq!(
+        problems,
+        &vec![json!(format!("stale data: {warning}"))],
+        "{err}"
+    );
+    assert_eq!(err.matches(warning).count(), 1, "{err}");
+    // the mail: counted in the subject, listed in both parts
+    let subject = s["mail"]["subject"].as_str().unwrap();
+    let expected: Vec<String> = expected_subjects()
+        .iter()
+        .map(|e| format!("{e}, 1 ALERT"))
+        .collect();
+    assert!(expected.iter().any(|e| e == subject), "{subject}");
+    let eml = dir.path().join("reports/latest/digest.eml");
+    let message = common::smtp::parse(&std::fs::read_to_string(eml).unwrap());
+    assert_eq!(message.header("subject"), Some(subject));
+    let leaves = message.leaves();
+    let part = |t: &str| {
+        leaves
+            .iter()
+            .find(|p| p.content_type() == t)
+            .unwrap_or_else(|| panic!("a {t} part"))
+            .text()
+    };
+    let plain = part("text/plain");
+    assert!(
+        plain.contains(&format!("WHAT LOOKS WRONG\n  ! {warning}\n")),
+        "{plain}"
+    );
+    assert!(!plain.contains("Nothing: every business"), "{plain}");
+    let html = part("text/html");
+    let item = format!("<strong>stale</strong> {warning}</p>");
+    assert!(html.contains(&item), "{html}");
+    // the page lists it too, besides its headline warning
+    let page = std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
+    assert!(page.contains(&item), "the page's What looks wrong");
 }
