@@ -1,6 +1,7 @@
 -- Events per business account and event type on the day ($1, a local
 -- date) and on the same weekday of the $2 weeks before it, each up to the
--- same local time of day ($3, the newest event's), with the first
+-- same local time of day ($3: the newest event's, or 23:59:59.999999 for
+-- the whole day), with the first
 -- local date each pair ever had (weeks before it are not its baseline).
 -- Needs local_ts (the report zone).
 WITH days AS (

@@ -102,12 +102,14 @@ fn deliver(settings: &MailSettings, report: &ReportRun, send: bool) -> Result<Ma
     })
 }
 
-/// The digest's flags as problems (`[strict] alerts = true`).
+/// The digest's flags as problems (`[strict] alerts = true`); `stale` is
+/// left out, it is a problem of its own ("stale data: …", always).
 pub fn alert_problems(report: &ReportRun) -> Vec<String> {
     report
         .digest
         .iter()
         .flat_map(|d| &d.alerts)
+        .filter(|a| a.kind != "stale")
         .map(|a| format!("alert: {}", a.message))
         .collect()
 }

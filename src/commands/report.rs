@@ -165,7 +165,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
     let headline = headline::read(&conn, args.stale_after, now, zone.tz)?;
     let protector = &args.protector.clone().with_times(run::data_times(&conn)?);
     let decisions = decide::decisions(&conn, protector, args.nstar)?;
-    let facts = digest::read(&conn, protector, zone.tz, now)?;
+    let facts = digest::read(&conn, protector, zone.tz, now, headline.stale.as_ref())?;
     // report SQL (also dropped-in files) reads the database and nothing else
     conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true;")?;
     let names = configs
@@ -240,7 +240,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         eprintln!("  report page          {}", index.display());
         eprintln!("  time zone            {} ({})", zone.tz.name(), zone.how);
         if let Some(stale) = &headline.stale {
-            eprintln!("  warning              {stale}");
+            eprintln!("  warning              {}", stale.message);
         }
     }
     Ok(ReportRun {
@@ -249,7 +249,7 @@ pub fn report(args: &ReportOptions, verbose: bool) -> Result<ReportRun> {
         folder,
         zone: format!("{} ({})", zone.tz.name(), zone.how),
         failures,
-        stale: headline.stale,
+        stale: headline.stale.map(|s| s.message),
         digest: Some(facts),
         charts,
     })

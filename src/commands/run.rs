@@ -119,7 +119,8 @@ fn print_summary(args: &RunArgs, summary: &RunSummary) -> Result<()> {
         if let Some(r) = &summary.report {
             eprintln!("  reports       {} written, page {}", r.reports, r.index);
         }
-        for a in &summary.alerts {
+        // stale data is printed once, as the problem "stale data: …"
+        for a in summary.alerts.iter().filter(|a| a.kind != "stale") {
             eprintln!("  alert         {}", a.message);
         }
         if let Some(m) = &summary.mail {

@@ -1,17 +1,25 @@
 //! What looks wrong, per business account (`client_account_id`) and event
 //! type, against a robust baseline: the median and the median absolute
-//! deviation (MAD) of earlier values.
+//! deviation (MAD) of earlier values; and stale data.
 //!
-//! - **Volume** (`drop`, `spike`): the events of the day (the local date of
-//!   the newest event) up to the newest event's local time of day, against
-//!   the same weekday of the previous [`WEEKS`] weeks up to the same time
-//!   (a night that ran at 02:00 compares two hours with two hours),
-//!   counting only weeks since the pair's first event; at
-//!   least [`MIN_BASELINE`] such weeks are needed. The spread is
+//! - **Stale data** (`stale`, first when set): the newest event is older
+//!   than `stale_after`. The report's headline decides this and words it
+//!   ([`crate::report::headline::Stale`]); the flag carries its message,
+//!   no account, event type or baseline, the newest event's local date as
+//!   `day`, its age in hours as `value` and the allowed age in hours as
+//!   `high`. It is already a problem of the night by itself (exit 1), so
+//!   `[strict] alerts` does not count it a second time.
+//! - **Volume** (`drop`, `spike`, [`super::volume`]): the events of the day
+//!   (the local date of the newest event) up to the newest event's local
+//!   time of day, and the events of the whole day before it, each against
+//!   the same weekday of the previous [`WEEKS`] weeks (up to the same time
+//!   of day for the first), counting only weeks since the pair's first
+//!   event; at least [`MIN_BASELINE`] such weeks are needed. The spread is
 //!   `max(1.4826 × MAD, √median, 1)` (the MAD scaled to a standard
 //!   deviation, never below the Poisson noise of a count), and the usual
 //!   range is `median ± 3.5 × spread` ([`THRESHOLD`], the modified z-score
-//!   cut of Iglewicz and Hoaglin). A count outside it is flagged.
+//!   cut of Iglewicz and Hoaglin). A count outside it is flagged, once per
+//!   business, event type and day.
 //! - **Shares** (`field_issue_share` per account and event type, events
 //!   with at least one field issue over events loaded; and
 //!   `quarantine_share` over all accounts, quarantined records over
@@ -22,12 +30,12 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use duckdb::{params, Connection};
 use serde::Serialize;
 
-use crate::text::thousands;
+use crate::report::headline::Stale;
 
 /// Weeks of the volume baseline.
 pub const WEEKS: i64 = 8;
@@ -45,22 +53,23 @@ pub const MIN_SHARE_RISE: f64 = 0.02;
 /// One flag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
-    /// `drop`, `spike`, `field_issue_share` or `quarantine_share`.
+    /// `stale`, `drop`, `spike`, `field_issue_share` or `quarantine_share`.
     pub kind: &'static str,
     /// Business account (None: all accounts).
     pub account: Option<String>,
     /// Event type (None: all types).
     pub event_type: Option<String>,
-    /// The day counted (volume) or None (shares are per run).
+    /// The day counted (volume), the newest event's local date (stale) or
+    /// None (shares are per run).
     #[serde(serialize_with = "super::date_text")]
     pub day: Option<NaiveDate>,
-    /// Tonight's value: events, or a share (fraction).
+    /// Tonight's value: events, a share (fraction) or an age in hours.
     pub value: f64,
     /// Median of the baseline.
     pub median: f64,
     /// The usual range: below `low` or above `high` is flagged.
     pub low: f64,
-    /// Upper end of the usual range.
+    /// Upper end of the usual range (stale: the allowed age in hours).
     pub high: f64,
     /// The baseline values, oldest first.
     pub baseline: Vec<f64>,
@@ -125,101 +134,46 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// Reads the flags of tonight's run `run`, the day `day` in `tz` (the
-/// connection has `local_ts` for `tz`).
+/// The flag of stale data, as the report's headline words it; `newest`
+/// is the newest event's creation time, `tz` the report zone.
+pub fn stale(stale: &Stale, newest: Option<DateTime<Utc>>, tz: Tz) -> Alert {
+    let hours = |d: std::time::Duration| d.as_secs_f64() / 3600.0;
+    Alert {
+        kind: "stale",
+        account: None,
+        event_type: None,
+        day: newest.map(|t| t.with_timezone(&tz).date_naive()),
+        value: stale.age.map_or(0.0, hours),
+        median: 0.0,
+        low: 0.0,
+        high: hours(stale.limit),
+        baseline: Vec::new(),
+        message: stale.message.clone(),
+    }
+}
+
+/// Reads the flags of tonight's run `run`: `stale` first, then the volume
+/// around the newest event in `tz` (the connection has `local_ts` for
+/// `tz`), then the shares.
 pub fn read(
     conn: &Connection,
     run: i64,
     newest: Option<DateTime<Utc>>,
     tz: Tz,
+    stale_data: Option<&Stale>,
 ) -> Result<Vec<Alert>> {
-    let mut alerts = match newest {
-        Some(t) => {
-            let local = t.with_timezone(&tz);
-            volume(conn, local.date_naive(), local.time())?
-        }
-        None => Vec::new(),
-    };
+    let mut alerts: Vec<Alert> = stale_data
+        .map(|s| stale(s, newest, tz))
+        .into_iter()
+        .collect();
+    if let Some(t) = newest {
+        alerts.extend(super::volume::read(
+            conn,
+            t.with_timezone(&tz).naive_local(),
+        )?);
+    }
     alerts.extend(issue_shares(conn, run)?);
     alerts.extend(reject_share(conn, run)?);
-    Ok(alerts)
-}
-
-type Series = BTreeMap<(String, String), (NaiveDate, BTreeMap<NaiveDate, f64>)>;
-
-fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn volume(conn: &Connection, day: NaiveDate, until: NaiveTime) -> Result<Vec<Alert>> {
-    let mut stmt = conn.prepare(include_str!("../../sql/digest/daily_counts.sql"))?;
-    let cutoff = until.format("%H:%M:%S").to_string();
-    let mut rows = stmt.query(params![day.to_string(), WEEKS, cutoff])?;
-    // a whole day is not named; part of one is ("through 02:10")
-    let through = if until.hour() == 23 && until.minute() >= 30 {
-        String::new()
-    } else {
-        format!(" through {}", until.format("%H:%M"))
-    };
-    let mut series: Series = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        let (account, event_type): (String, String) = (r.get(0)?, r.get(1)?);
-        let (Some(d), Some(first)) = (date(&r.get::<_, String>(2)?), date(&r.get::<_, String>(4)?))
-        else {
-            continue;
-        };
-        let entry = series
-            .entry((account, event_type))
-            .or_insert_with(|| (first, BTreeMap::new()));
-        entry.1.insert(d, r.get::<_, i64>(3)? as f64);
-    }
-    let mut alerts = Vec::new();
-    for ((account, event_type), (first, counts)) in series {
-        let baseline: Vec<f64> = (1..=WEEKS)
-            .rev()
-            .map(|w| day - chrono::Duration::days(7 * w))
-            .filter(|d| *d >= first)
-            .map(|d| counts.get(&d).copied().unwrap_or(0.0))
-            .collect();
-        if baseline.len() < MIN_BASELINE {
-            continue;
-        }
-        let value = counts.get(&day).copied().unwrap_or(0.0);
-        let Some((median, low, high)) = count_range(&baseline) else {
-            continue;
-        };
-        let kind = match value {
-            v if v < low => "drop",
-            v if v > high => "spike",
-            _ => continue,
-        };
-        let weekday = day.format("%A").to_string();
-        let message = format!(
-            "{}: {} {} on {} {}{through}, usual for a {weekday} {}–{} (median {} of the {} previous {weekday}s)",
-            short_account(&account),
-            thousands(value as u64),
-            what(&event_type),
-            day.format("%a"),
-            day.format("%-d %b"),
-            thousands(low.ceil() as u64),
-            thousands(high.floor() as u64),
-            thousands(median.round() as u64),
-            baseline.len(),
-        );
-        debug_assert_eq!(day.weekday(), (day - chrono::Duration::days(7)).weekday());
-        alerts.push(Alert {
-            kind,
-            account: Some(account),
-            event_type: Some(event_type),
-            day: Some(day),
-            value,
-            median,
-            low,
-            high,
-            baseline,
-            message,
-        });
-    }
     Ok(alerts)
 }
 

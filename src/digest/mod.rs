@@ -1,9 +1,10 @@
 //! Stage 6b, digest: the facts of the morning digest, read from the
 //! database after the night's ingest: what tonight's run loaded
 //! ([`Tonight`]), what changed in the data's shape ([`changes`]) and what
-//! looks wrong against earlier weeks ([`alerts`]). The page, the mail
-//! (`letter.rs`, `html.rs`) and `run --json` show the same facts; every
-//! value that comes from the data passes the run's [`Protector`].
+//! looks wrong: stale data, and values against earlier weeks or runs
+//! ([`alerts`], [`volume`]). The page, the mail (`letter.rs`, `html.rs`)
+//! and `run --json` show the same facts; every value that comes from the
+//! data passes the run's [`Protector`].
 //!
 //! "Tonight" is the latest ingest run; "the day" is the local date (in the
 //! report zone) of the newest event's `created_at`.
@@ -13,6 +14,7 @@ pub mod changes;
 pub mod html;
 pub mod letter;
 pub mod subject;
+pub mod volume;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,6 +23,7 @@ use duckdb::Connection;
 use serde::Serialize;
 
 use crate::pii::Protector;
+use crate::report::headline::Stale;
 
 pub use alerts::Alert;
 pub use changes::Changes;
@@ -119,16 +122,29 @@ fn tonight(conn: &Connection) -> Result<Tonight> {
 }
 
 /// Reads the digest's facts at `now` in `tz` (a read-only connection is
-/// enough).
-pub fn read(conn: &Connection, protector: &Protector, tz: Tz, now: DateTime<Utc>) -> Result<Facts> {
+/// enough); `stale` is the headline's verdict on the data's age, the
+/// first flag when set.
+pub fn read(
+    conn: &Connection,
+    protector: &Protector,
+    tz: Tz,
+    now: DateTime<Utc>,
+    stale: Option<&Stale>,
+) -> Result<Facts> {
     let tonight = tonight(conn)?;
     let day = tonight.newest.map(|t| t.with_timezone(&tz).date_naive());
     let (changes, alerts) = match tonight.run_id {
         Some(run) => (
             changes::read(conn, run, protector)?,
-            alerts::read(conn, run, tonight.newest, tz)?,
+            alerts::read(conn, run, tonight.newest, tz, stale)?,
         ),
-        None => (Changes::default(), Vec::new()),
+        None => (
+            Changes::default(),
+            stale
+                .map(|s| alerts::stale(s, None, tz))
+                .into_iter()
+                .collect(),
+        ),
     };
     Ok(Facts {
         tonight,

@@ -43,7 +43,19 @@ pub struct Headline {
     /// The newest `created_at` (UTC).
     pub data_through: Option<DateTime<Utc>>,
     /// Set when the newest event is older than the allowed age.
-    pub stale: Option<String>,
+    pub stale: Option<Stale>,
+}
+
+/// Data older than allowed: the one place staleness is decided and worded
+/// (the page, the problem of the night and the digest's `stale` flag).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stale {
+    /// The warning in words.
+    pub message: String,
+    /// The newest event's age (None: no event has a creation time).
+    pub age: Option<Duration>,
+    /// The allowed age (`stale_after`).
+    pub limit: Duration,
 }
 
 fn rate(x: i64, n: i64) -> Option<f64> {
@@ -131,16 +143,22 @@ pub fn read(
         let stale = match (stale_after, data_through) {
             (Some(limit), Some(newest)) => {
                 let age = (now - newest).to_std().unwrap_or_default();
-                (age > limit).then(|| {
-                    format!(
+                (age > limit).then(|| Stale {
+                    message: format!(
                         "The newest event ({}) is {} old, more than the {} allowed: has the archive stopped receiving deliveries?",
                         newest.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
                         age_text(age),
                         age_text(limit)
-                    )
+                    ),
+                    age: Some(age),
+                    limit,
                 })
             }
-            (Some(_), None) => Some("The database holds no events with a creation time.".into()),
+            (Some(limit), None) => Some(Stale {
+                message: "The database holds no events with a creation time.".into(),
+                age: None,
+                limit,
+            }),
             _ => None,
         };
         Ok(Headline {
@@ -173,6 +191,8 @@ mod tests {
         let day = Duration::from_secs(86_400);
         let h = read(&conn, Some(day * 2), now, chrono_tz::UTC).unwrap();
         let stale = h.stale.expect("3 days old is stale at 2 days");
+        assert_eq!((stale.age, stale.limit), (Some(day * 3), day * 2));
+        let stale = stale.message;
         assert!(
             stale.contains("2026-11-22 10:00")
                 && stale.contains("3 days old, more than the 2 days"),

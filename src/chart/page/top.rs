@@ -43,7 +43,7 @@ pub fn headline(s: &mut String, h: &Headline, tz: Tz) {
         let _ = write!(
             s,
             "<p class=\"warn\" role=\"alert\">{}</p>",
-            escape(warning)
+            escape(&warning.message)
         );
     }
     s.push_str("<div class=\"cards\">");
@@ -106,7 +106,11 @@ mod tests {
                 before: None,
             }],
             data_through: None,
-            stale: Some("old <data>".into()),
+            stale: Some(crate::report::headline::Stale {
+                message: "old <data>".into(),
+                age: None,
+                limit: std::time::Duration::from_secs(3600),
+            }),
         };
         let mut s = String::new();
         headline(&mut s, &h, chrono_tz::UTC);
