@@ -1,7 +1,8 @@
 //! "What looks wrong" beyond tonight's partial day, through the binary
 //! with archives built here: a business silent for the whole previous day
 //! when the night runs shortly after midnight (a `drop` for that day,
-//! besides the partial-day check of the new day), and stale data (a
+//! besides the partial-day check of the new day; a small business too),
+//! and stale data (a
 //! `stale` flag in `run --json`, counted in the mail's subject and listed
 //! in its "What looks wrong", one problem line for the night). Expected
 //! values come from the test's own construction.
@@ -18,6 +19,8 @@ use serde_json::{json, Value};
 const A: &str = "aaaaaaaa-1111-4000-8000-000000000001";
 const B: &str = "bbbbbbbb-2222-4000-8000-000000000002";
 const C: &str = "cccccccc-3333-4000-8000-000000000003";
+/// A small business: 10 requests on each earlier Sunday.
+const D: &str = "dddddddd-4444-4000-8000-000000000004";
 
 /// `n` Call Me Back events of `account`, one a minute from `start` (UTC).
 fn events(account: &str, start: NaiveDateTime, n: usize) -> Vec<String> {
@@ -65,6 +68,7 @@ fn a_business_silent_all_of_the_previous_day_is_flagged_after_midnight() {
         lines.extend(events(B, at(d, 10, 0), 30));
         lines.extend(events(C, at(d, 10, 0), 30));
         lines.extend(events(C, at(d + Duration::days(1), 0, 0), 30));
+        lines.extend(events(D, at(d, 12, 0), 10));
         let arc = night(dir.path(), &format!("w{w}"), &lines);
         let (code, s, err) = mail_night::run(&config, &arc, &[]);
         assert_eq!(code, 0, "{err}");
@@ -118,7 +122,16 @@ fn a_business_silent_all_of_the_previous_day_is_flagged_after_midnight() {
     );
     // A is within its range on both days; nothing else is flagged
     assert!(!alerts.iter().any(|a| a["account"] == A), "{alerts:?}");
-    assert_eq!(alerts.len(), 3, "{alerts:?}");
+    // D's range, 10 ± 3.5 √10, reaches 0, but a Poisson count of 10 is 0
+    // with chance e^−10 = 4.5e-5, below Φ(−3.5) = 2.3e-4: flagged
+    assert!(10.0 - 3.5 * 10f64.sqrt() < 0.0 && (-10f64).exp() < 2.326e-4);
+    let small = find(D, "2025-08-31");
+    assert_eq!(
+        (&small["kind"], &small["value"], &small["low"]),
+        (&json!("drop"), &json!(0.0), &json!(0.0))
+    );
+    assert_eq!(small["baseline"], json!([10.0, 10.0, 10.0, 10.0]));
+    assert_eq!(alerts.len(), 4, "{alerts:?}");
     let page = std::fs::read_to_string(dir.path().join("reports/latest/index.html")).unwrap();
     assert!(page.contains("0 Call Me Back requests on Sun 31 Aug, usual"));
 }

@@ -19,7 +19,10 @@
 //!   deviation, never below the Poisson noise of a count), and the usual
 //!   range is `median ± 3.5 × spread` ([`THRESHOLD`], the modified z-score
 //!   cut of Iglewicz and Hoaglin). A count outside it is flagged, once per
-//!   business, event type and day.
+//!   business, event type and day; so is a day without events when every
+//!   earlier week had some and a Poisson count of the median would be 0
+//!   less often than Φ(−3.5) ([`silent`]: a median from 8.4), which the
+//!   range cannot see where it reaches 0.
 //! - **Shares** (`field_issue_share` per account and event type, events
 //!   with at least one field issue over events loaded; and
 //!   `quarantine_share` over all accounts, quarantined records over
@@ -100,6 +103,20 @@ pub fn count_range(baseline: &[f64]) -> Option<(f64, f64, f64)> {
     let m = median(baseline)?;
     let spread = (MAD_SCALE * mad(baseline)?).max(m.sqrt()).max(1.0);
     Some((m, (m - THRESHOLD * spread).max(0.0), m + THRESHOLD * spread))
+}
+
+/// One-sided tail of the normal distribution beyond 3.5 standard
+/// deviations, Φ(−3.5): the chance below which a silent day is flagged.
+pub const SILENT_TAIL: f64 = 2.326e-4;
+
+/// A day without events that the range cannot flag (small counts, where
+/// the Poisson floor reaches 0) but that a Poisson count of the median
+/// would almost never give: every earlier week had events and
+/// P(0 | median) = e^−median is below [`SILENT_TAIL`] (a median from 8.4).
+pub fn silent(value: f64, baseline: &[f64]) -> bool {
+    value == 0.0
+        && baseline.iter().all(|b| *b > 0.0)
+        && median(baseline).is_some_and(|m| (-m).exp() < SILENT_TAIL)
 }
 
 /// The ceiling of a share: `median + max(3.5 × 1.4826 MAD, 2 points)`.
@@ -295,5 +312,19 @@ mod tests {
         let (m, ceiling) = share_ceiling(&[0.0, 0.0, 0.0]).unwrap();
         assert_eq!((m, ceiling), (0.0, MIN_SHARE_RISE));
         assert_eq!(short_account("91c173bb-28d8"), "acct 91c173bb…");
+    }
+
+    #[test]
+    fn a_silent_day_is_flagged_where_a_poisson_count_would_not_be_0() {
+        // the range of 12, 13, 11, 5 reaches 0 (11.5 − 3.5 √11.5 < 0), but
+        // e^−11.5 = 1.0e-5 is far below Φ(−3.5)
+        let (_, low, _) = count_range(&[12.0, 13.0, 11.0, 5.0]).unwrap();
+        assert_eq!(low, 0.0);
+        assert!(silent(0.0, &[12.0, 13.0, 11.0, 5.0]));
+        // e^−8 = 3.4e-4 is not, nor a week that had nothing, nor a count
+        assert!(!silent(0.0, &[8.0, 8.0, 8.0]));
+        assert!(silent(0.0, &[9.0, 9.0, 9.0]));
+        assert!(!silent(0.0, &[12.0, 0.0, 11.0, 15.0]));
+        assert!(!silent(1.0, &[12.0, 13.0, 11.0, 5.0]));
     }
 }

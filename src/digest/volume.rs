@@ -22,7 +22,7 @@ use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use duckdb::{params, Connection};
 
-use super::alerts::{count_range, short_account, what, Alert, MIN_BASELINE, WEEKS};
+use super::alerts::{count_range, short_account, silent, what, Alert, MIN_BASELINE, WEEKS};
 use crate::text::thousands;
 
 const DAILY_COUNTS_SQL: &str = include_str!("../../sql/digest/daily_counts.sql");
@@ -93,7 +93,7 @@ fn day_alerts(conn: &Connection, day: NaiveDate, until: Option<NaiveTime>) -> Re
             continue;
         };
         let kind = match value {
-            v if v < low => "drop",
+            v if v < low || silent(v, &baseline) => "drop",
             v if v > high => "spike",
             _ => continue,
         };
