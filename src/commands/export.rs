@@ -31,5 +31,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             summary.partitions_unchanged
         );
     }
-    Ok(Outcome::Done)
+    Ok(Outcome::from_problems(
+        summary.key_changed.into_iter().collect(),
+    ))
 }

@@ -54,6 +54,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             .map_err(|e| problems.push(format!("export stage failed: {e:#}")))
             .ok()
     });
+    problems.extend(exported.as_ref().and_then(|e| e.key_changed.clone()));
     problems.extend(limits_exceeded(&night, &ingested));
     problems.extend(reported.iter().flat_map(|r| r.problems()));
     // last: the message tells what the stages before it did

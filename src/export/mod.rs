@@ -56,6 +56,10 @@ pub struct ExportSummary {
     pub partitions_unchanged: usize,
     /// Rows in the partitions written.
     pub rows_written: u64,
+    /// The hash key differs from the one of the last export into this
+    /// folder: every hashed value changed (what, in words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_changed: Option<String>,
 }
 
 /// The tables to export: events, the flattened tables, and whether each is
@@ -90,6 +94,7 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
     udf::register(conn, &opts.protector)?;
     let mut manifest = PiiManifest::read(&opts.out);
+    let key_changed = key_change(&manifest, &opts.protector);
     // local dates: the same offset table and `local_ts` macro as the reports
     let span = crate::tz::install_for_events(conn, opts.tz)?;
     let database_id: String = conn.query_row(
@@ -111,7 +116,10 @@ pub fn export(conn: &Connection, opts: &ExportOptions) -> Result<ExportSummary> 
             }
         }
     }
-    let mut summary = ExportSummary::default();
+    let mut summary = ExportSummary {
+        key_changed,
+        ..ExportSummary::default()
+    };
     let protector = &opts.protector;
     let writers = by_date::Writers::open(conn, protector, opts.tz, span)?;
     // what the protected values depend on: policy, key (by its random id)
@@ -185,4 +193,20 @@ fn folder_names(tables: &[(String, bool)], protector: &Protector) -> Vec<String>
             name
         })
         .collect()
+}
+
+/// A warning when the folder was last exported with hashes under another
+/// key (a lost or replaced key file): the hashes of tonight's files do not
+/// match the earlier ones, and joins across nights break.
+fn key_change(manifest: &PiiManifest, protector: &Protector) -> Option<String> {
+    let before = manifest.key_id.as_deref()?;
+    let now = protector.key.as_ref().map(|k| k.id.as_str())?;
+    (manifest.policy == crate::pii::PiiPolicy::Hash
+        && protector.policy == crate::pii::PiiPolicy::Hash
+        && before != now)
+        .then(|| {
+            format!(
+                "the hash key changed (key id {before} before, {now} now): every hashed phone number in the export changed, so joins with earlier files or copies break; if the key file was lost or replaced by mistake, restore it and export again"
+            )
+        })
 }
