@@ -104,7 +104,21 @@ fn hashes_stay_across_nights_and_exports_and_follow_the_key_and_policy() {
         .collect();
     assert_eq!(affected.len(), 18);
     let key2 = s.path("key2");
-    let turned = s.export(&out, &key2, &[]);
+    // the turn is named and exits 1; the files are still written
+    let o = s
+        .export_cmd(&out, &[])
+        .arg("--pii-key-file")
+        .arg(&key2)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let turned: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(turned["key_changed"].is_string(), "{turned}");
     let k2 = read_key_file(&key2).unwrap();
     assert_ne!(k2.hex, k1.hex);
     assert_ne!(k2.id, k1.id);
