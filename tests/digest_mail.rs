@@ -138,18 +138,21 @@ fn a_dry_run_writes_the_eml_and_sends_nothing() {
     let (night1, night2) = archives(dir.path());
     let server = smtp::start(false);
     let config = config(dir.path(), server.port);
-    // no password is needed for a dry run
-    std::fs::remove_file(dir.path().join("smtp.password")).ok();
     ingest_ok(&dir.path().join("night.duckdb"), &[&night1]);
+    // the dry run checks the section as sending would: a missing password
+    // file stops the night before it changes anything
+    let password = dir.path().join("smtp.password");
+    let kept = std::fs::read(&password).unwrap();
+    std::fs::remove_file(&password).unwrap();
+    let (code, _, err) = run(&config, &night2, &["--mail-dry-run"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("password_file"), "{err}");
+    assert!(!dir.path().join("reports").exists());
+    std::fs::write(&password, kept).unwrap();
     let (code, summary, err) = run(&config, &night2, &["--mail-dry-run"]);
     assert!(server.finish().is_empty());
     assert_eq!(code, 0, "{err}");
     assert_eq!(summary["mail"]["sent"], false);
     let eml = dir.path().join("reports/latest/digest.eml");
     assert!(eml.exists());
-    // without the dry run, the missing password file stops the night
-    // before it changes anything
-    let (code, _, err) = run(&config, &night2, &[]);
-    assert_eq!(code, 2);
-    assert!(err.contains("password_file"), "{err}");
 }

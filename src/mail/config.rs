@@ -188,9 +188,10 @@ fn ca_pem(config: &MailConfig, base: &Path, server: &Server) -> Result<Option<Ve
 }
 
 impl MailConfig {
-    /// Checks the section; `send` false (a dry run) needs no server,
-    /// password or CA file (none is read). Relative paths are relative to
-    /// `base` (the file's folder).
+    /// Checks the section; `send` false (a dry run, the way to try the
+    /// section by hand) needs no server, but what is written (server,
+    /// password source, `ca_file`) is checked as for sending. Relative
+    /// paths are relative to `base` (the file's folder).
     pub fn resolve(&self, base: &Path, send: bool) -> Result<MailSettings> {
         let from = self.from.clone().context("[mail]: `from` is missing")?;
         let to = self.to.clone().unwrap_or_default();
@@ -207,13 +208,15 @@ impl MailConfig {
                 .map_err(|e| anyhow::anyhow!("[mail] timeout: {e}"))?,
             None => Duration::from_secs(60),
         };
+        // what is written is checked on a dry run too (the way to try the
+        // section by hand); only a missing server is allowed then
         let server = match (&self.server, send) {
-            (Some(url), true) => Some(parse_server(url)?),
+            (Some(url), _) => Some(parse_server(url)?),
             (None, true) => bail!("[mail]: `server` is missing (or use --mail-dry-run)"),
-            (_, false) => None,
+            (None, false) => None,
         };
-        let login = match (&self.user, send) {
-            (Some(user), true) => {
+        let login = match &self.user {
+            Some(user) => {
                 let password = password(self, base)?.with_context(|| {
                     "[mail]: `user` needs password_file or password_env (the password is never written in the TOML)"
                 })?;
@@ -281,9 +284,15 @@ mod tests {
         c.password_file = None;
         let err = c.resolve(dir.path(), true).unwrap_err().to_string();
         assert!(err.contains("password_file or password_env"), "{err}");
-        // a dry run needs neither server nor password
+        // a dry run needs no server, but checks the password source written
         c.server = None;
+        let err = c.resolve(dir.path(), false).unwrap_err().to_string();
+        assert!(err.contains("password_file or password_env"), "{err}");
+        c.user = None;
         assert!(c.resolve(dir.path(), false).unwrap().login.is_none());
+        c.server = Some("ftp://mail.example.com".into());
+        assert!(c.resolve(dir.path(), false).is_err(), "a bad server");
+        c.server = None;
         c.to = Some(vec![]);
         assert!(c.resolve(dir.path(), false).is_err());
     }
@@ -355,8 +364,9 @@ mod tests {
         c.ca_file = Some("roots.pem".into());
         c.server = Some("smtp://localhost:25".into());
         assert!(error(&c).to_string().contains("without TLS"));
-        // a dry run reads no CA file
+        // a dry run checks the CA file as sending would
         c.ca_file = Some("missing.pem".into());
-        assert!(c.resolve(dir.path(), false).unwrap().ca_pem.is_none());
+        c.server = Some("smtps://mail.example.com".into());
+        assert!(c.resolve(dir.path(), false).is_err());
     }
 }
