@@ -77,6 +77,12 @@ impl IngestSummary {
             resumed,
             thousands(c.files_skipped)
         );
+        if self.files_seen == 0 {
+            let _ = writeln!(
+                s,
+                "  warning       no archive files under the paths given (is the archive there?)"
+            );
+        }
         let conflicts = if c.conflicts > 0 {
             format!(" ({} with different content)", thousands(c.conflicts))
         } else {

@@ -166,10 +166,12 @@ fn n(v: i64) -> u64 {
 
 /// Reads what tonight's run `run` changed; names and values protected.
 pub fn read(conn: &Connection, run: i64, protector: &Protector) -> Result<Changes> {
-    let earlier: i64 = conn.query_row(sql("earlier"), [run], |r| r.get(0))?;
+    let (earlier, tonight): (i64, i64) =
+        conn.query_row(sql("earlier"), [run], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if earlier == 0 {
+        // nothing loaded yet at all: nothing changed, no first night yet
         return Ok(Changes {
-            first_night: true,
+            first_night: tonight > 0,
             ..Changes::default()
         });
     }

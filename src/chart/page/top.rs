@@ -71,7 +71,18 @@ pub fn headline(s: &mut String, h: &Headline, tz: Tz) {
         }
         None => s.push_str("No events loaded yet."),
     }
-    if let Some((run, finished)) = &h.last_run {
+    if h.data_through.is_none() {
+        // no run has loaded events: there is no "latest that loaded" one
+        let _ = write!(
+            s,
+            " {} so far.",
+            if h.runs == 1 {
+                "1 ingest run".to_string()
+            } else {
+                format!("{} ingest runs", h.runs)
+            }
+        );
+    } else if let Some((run, finished)) = &h.last_run {
         let _ = write!(
             s,
             " Changes are those of ingest run #{run} (finished {} UTC), the latest that loaded events; {} in all. Headline figures cover the whole database; the filters apply to the sections below.",
