@@ -75,12 +75,12 @@ pub fn stage(
 fn deliver(settings: &MailSettings, report: &ReportRun, send: bool) -> Result<MailSummary> {
     let facts = report.digest.as_ref().context("the report has no digest")?;
     let folder = Path::new(&report.folder);
-    let lead = subject::lead_from_decision(folder);
+    let leads = subject::leads_from_decision(folder);
     let links = letter::Links {
         folder: &report.folder,
         charts: &report.charts,
     };
-    let letter = letter::letter(facts, lead.as_ref(), &links, chrono::Utc::now());
+    let letter = letter::letter(facts, &leads, &links, chrono::Utc::now());
     let message = mail::compose(settings, &letter)?;
     let eml = folder.join(EML);
     // saved first: a refused or failed send still leaves the message

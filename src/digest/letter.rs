@@ -58,7 +58,7 @@ fn data_through(facts: &Facts) -> String {
 }
 
 /// The plain-text part.
-pub fn text(facts: &Facts, lead: Option<&Lead>, subject: &str, links: &Links<'_>) -> String {
+pub fn text(facts: &Facts, leads: &[Lead], subject: &str, links: &Links<'_>) -> String {
     let mut s = format!("{subject}\n\n");
     if let Some(run) = facts.tonight.run_id {
         let _ = writeln!(s, "Tonight (ingest run #{run}):");
@@ -67,13 +67,27 @@ pub fn text(facts: &Facts, lead: Option<&Lead>, subject: &str, links: &Links<'_>
         let _ = writeln!(s, "  {label:<24}{value:>12}");
     }
     let _ = writeln!(s, "{}.", data_through(facts));
-    if let Some(lead) = lead {
-        let _ = writeln!(
-            s,
-            "\nLeading configuration: {} ({:.1}% interested).",
-            lead.words(),
-            lead.rate * 100.0
-        );
+    match leads {
+        [] => {}
+        [lead] => {
+            let _ = writeln!(
+                s,
+                "\nLeading configuration: {} ({:.1}% interested).",
+                lead.words(),
+                lead.rate * 100.0
+            );
+        }
+        _ => {
+            s.push_str("\nLeading configurations, per business:\n");
+            for lead in leads {
+                let _ = writeln!(
+                    s,
+                    "  {} ({:.1}% interested).",
+                    lead.words(),
+                    lead.rate * 100.0
+                );
+            }
+        }
     }
     s.push_str("\nWHAT LOOKS WRONG\n");
     if facts.alerts.is_empty() {
@@ -107,7 +121,7 @@ pub fn cid(chart: &ChartFile) -> String {
 }
 
 /// The HTML part; charts are `cid:` references to [`images`].
-pub fn html(facts: &Facts, lead: Option<&Lead>, subject: &str, links: &Links<'_>) -> String {
+pub fn html(facts: &Facts, leads: &[Lead], subject: &str, links: &Links<'_>) -> String {
     let mut s = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>hookstat digest</title></head>\
 <body style=\"margin:0;padding:0;background:#f4f5f7\"><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f4f5f7\"><tr><td align=\"center\" style=\"padding:12px 6px\">\
@@ -129,12 +143,15 @@ pub fn html(facts: &Facts, lead: Option<&Lead>, subject: &str, links: &Links<'_>
         );
     }
     s.push_str("</table>");
-    if let Some(lead) = lead {
+    if !leads.is_empty() {
+        let lines: Vec<String> = leads
+            .iter()
+            .map(|l| format!("{} ({:.1}% interested)", escape(&l.words()), l.rate * 100.0))
+            .collect();
         let _ = write!(
             s,
-            "<p style=\"margin:12px 0 0;padding:8px 12px;background:#eef6ee;border-left:4px solid #2e7d32;font-size:15px\">{} ({:.1}% interested)</p>",
-            escape(&lead.words()),
-            lead.rate * 100.0
+            "<p style=\"margin:12px 0 0;padding:8px 12px;background:#eef6ee;border-left:4px solid #2e7d32;font-size:15px\">{}</p>",
+            lines.join("<br>")
         );
     }
     html::alerts(&mut s, &facts.alerts);
@@ -158,8 +175,8 @@ pub fn html(facts: &Facts, lead: Option<&Lead>, subject: &str, links: &Links<'_>
 }
 
 /// The whole letter; a chart whose PNG cannot be read is left out.
-pub fn letter(facts: &Facts, lead: Option<&Lead>, links: &Links<'_>, now: DateTime<Utc>) -> Letter {
-    let subject = subject::subject(facts, lead, now);
+pub fn letter(facts: &Facts, leads: &[Lead], links: &Links<'_>, now: DateTime<Utc>) -> Letter {
+    let subject = subject::subject(facts, leads.first(), now);
     let mut images = Vec::new();
     let mut charts = Vec::new();
     for chart in links.charts {
@@ -176,8 +193,8 @@ pub fn letter(facts: &Facts, lead: Option<&Lead>, links: &Links<'_>, now: DateTi
         charts: &charts,
     };
     Letter {
-        text: text(facts, lead, &subject, &links),
-        html: html(facts, lead, &subject, &links),
+        text: text(facts, leads, &subject, &links),
+        html: html(facts, leads, &subject, &links),
         subject,
         images,
     }

@@ -4,7 +4,7 @@
 //! with several businesses the lead names its business.
 //!
 //! The leader comes from the configuration decision the report wrote
-//! (`config_decision.csv`), read by [`lead_from_decision`] alone, so that a
+//! (`config_decision.csv`), read by [`leads_from_decision`] alone, so that a
 //! change in the decision touches one function.
 
 use std::path::Path;
@@ -59,12 +59,16 @@ impl Lead {
     }
 }
 
-/// The leader and runner-up of the decision in `folder`
+/// The leader and runner-up of each business in the decision in `folder`
 /// (`config_decision.csv`: per business, the leader first; `business`,
-/// `config`, `interest_rate`, `leads` and `vs` columns): the first business
-/// with a clear leader, else the first business. None without a decision
-/// or rates.
-pub fn lead_from_decision(folder: &Path) -> Option<Lead> {
+/// `config`, `interest_rate`, `leads` and `vs` columns), businesses with a
+/// clear leader first, else in the file's order; the subject names the
+/// first. Empty without a decision or rates.
+pub fn leads_from_decision(folder: &Path) -> Vec<Lead> {
+    read_leads(folder).unwrap_or_default()
+}
+
+fn read_leads(folder: &Path) -> Option<Vec<Lead>> {
     let mut reader = csv::Reader::from_path(folder.join("config_decision.csv")).ok()?;
     let header = reader.headers().ok()?.clone();
     let at = |name: &str| header.iter().position(|h| h == name);
@@ -77,24 +81,39 @@ pub fn lead_from_decision(folder: &Path) -> Option<Lead> {
     );
     let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
     let rate_of = |r: &csv::StringRecord| r.get(rate)?.parse::<f64>().ok();
-    let leader = rows
+    let mut businesses: Vec<&str> = Vec::new();
+    for r in &rows {
+        let b = r.get(business).unwrap_or_default();
+        if !businesses.contains(&b) {
+            businesses.push(b);
+        }
+    }
+    let several = businesses.len() > 1;
+    let mut out: Vec<Lead> = businesses
         .iter()
-        .find(|r| r.get(leads) == Some("true"))
-        .or_else(|| rows.iter().find(|r| rate_of(r).is_some()))?;
-    let runner_up = rows
-        .iter()
-        .find(|r| r.get(business) == leader.get(business) && r.get(name) == leader.get(vs))
-        .and_then(|r| Some((r.get(name)?.to_string(), rate_of(r)?)));
-    let several = rows.iter().any(|r| r.get(business) != leader.get(business));
-    Some(Lead {
-        leader: leader.get(name)?.to_string(),
-        rate: rate_of(leader)?,
-        runner_up,
-        clear: leader.get(leads) == Some("true"),
-        business: several
-            .then(|| leader.get(business).map(|b| b.chars().take(8).collect()))
-            .flatten(),
-    })
+        .filter_map(|b| {
+            let of = |r: &&csv::StringRecord| r.get(business) == Some(*b);
+            let leader = rows
+                .iter()
+                .filter(of)
+                .find(|r| r.get(leads) == Some("true"))
+                .or_else(|| rows.iter().filter(of).find(|r| rate_of(r).is_some()))?;
+            let runner_up = rows
+                .iter()
+                .filter(of)
+                .find(|r| r.get(name) == leader.get(vs))
+                .and_then(|r| Some((r.get(name)?.to_string(), rate_of(r)?)));
+            Some(Lead {
+                leader: leader.get(name)?.to_string(),
+                rate: rate_of(leader)?,
+                runner_up,
+                clear: leader.get(leads) == Some("true"),
+                business: several.then(|| b.chars().take(8).collect()),
+            })
+        })
+        .collect();
+    out.sort_by_key(|l| !l.clear);
+    Some(out)
 }
 
 /// The subject of tonight's digest.
@@ -140,7 +159,7 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         std::fs::write(dir.path().join("config_decision.csv"), text).unwrap();
-        lead_from_decision(dir.path()).unwrap()
+        leads_from_decision(dir.path()).into_iter().next().unwrap()
     }
 
     #[test]
@@ -159,5 +178,29 @@ mod tests {
         ]);
         // the business with a clear leader comes first
         assert_eq!(two.words(), "Promo at 91c173bb leads +20.0 pts");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config_decision.csv"),
+            [
+                HEADER,
+                "3f6a2c1e-7b4d,Evening,100,60,0.6,,,,,false,Default",
+                "3f6a2c1e-7b4d,Default,100,50,0.5,,,,,false,Evening",
+                "91c173bb-28d8,Promo,900,630,0.7,,,,,true,Default",
+                "91c173bb-28d8,Default,900,450,0.5,,,,,false,Promo",
+            ]
+            .join("\n"),
+        )
+        .unwrap();
+        let all: Vec<String> = leads_from_decision(dir.path())
+            .iter()
+            .map(Lead::words)
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "Promo at 91c173bb leads +20.0 pts",
+                "Evening at 3f6a2c1e ahead +10.0 pts, not yet clear"
+            ]
+        );
     }
 }
