@@ -25,15 +25,7 @@ fn the_digest_is_sent_to_a_real_smtp_server() {
     let got = &received[0];
     // smtp:// to this machine: plain SMTP, no TLS
     assert!(got.tls.is_none(), "{:?}", got.tls);
-    assert_eq!(
-        got.auth,
-        Some(("reports@example.com".into(), PASSWORD.into()))
-    );
-    assert_eq!(got.mail_from, "<reports@example.com>");
-    assert_eq!(
-        got.rcpt_to,
-        ["<marketing@example.com>", "<ops@example.com>"]
-    );
+    assert_envelope(got);
     let raw = String::from_utf8(got.data.clone()).expect("7-bit or UTF-8 message");
     no_raw_phone(&raw);
     let message = smtp::parse(&raw);

@@ -52,15 +52,7 @@ fn with_the_private_ca_the_digest_arrives_over_tls() {
     let tls = got.tls.as_ref().expect("the session was over TLS");
     assert!(tls.version.starts_with("TLSv1_"), "{tls:?}");
     assert_eq!(tls.server_name.as_deref(), Some("localhost"));
-    assert_eq!(
-        got.auth,
-        Some(("reports@example.com".into(), PASSWORD.into()))
-    );
-    assert_eq!(got.mail_from, "<reports@example.com>");
-    assert_eq!(
-        got.rcpt_to,
-        ["<marketing@example.com>", "<ops@example.com>"]
-    );
+    assert_envelope(got);
     assert_eq!(summary["mail"]["sent"], true);
     // the message came through whole: its subject, both alternatives
     let raw = String::from_utf8(got.data.clone()).expect("7-bit or UTF-8 message");

@@ -148,3 +148,16 @@ pub fn no_raw_phone(text: &str) {
         assert!(!text.contains(&p[2..]), "raw phone number {p} in the mail");
     }
 }
+
+/// The envelope of [`config_for`]'s mail: its login, sender and recipients.
+pub fn assert_envelope(got: &super::smtp::Received) {
+    assert_eq!(
+        got.auth,
+        Some(("reports@example.com".into(), PASSWORD.into()))
+    );
+    assert_eq!(got.mail_from, "<reports@example.com>");
+    assert_eq!(
+        got.rcpt_to,
+        ["<marketing@example.com>", "<ops@example.com>"]
+    );
+}
